@@ -1,0 +1,196 @@
+"""The one authentication layer: every credential style resolves here to an account.
+
+Styles:
+- ``?accountID=&accountSecret=`` (JSON-RPC and uploads, seeds 000/001);
+- ``Authorization: ApiKey <key>`` (seed 003);
+- ``X-Access-Key: <accountID>`` + ``X-Access-Token: <key>`` (seed 002);
+- HTTP Basic, user ``api``, password = the key (seed 004);
+- the dashboard session.
+
+Failures of an API secret count toward the django-axes lockout of the pair
+(account id, client address) exactly like failed passwords do.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, permissions
+from rest_framework.request import Request
+
+from accounts.models import Account, ApiKey, User
+from accounts.secrets import secret_matches
+from accounts.services import api_key_touch
+from core import errors
+from core.errors import AppError
+
+
+@dataclass
+class Principal:
+    """Who is calling: always an account, plus the key or the user that proved it."""
+
+    account: Account
+    via: str
+    key: ApiKey | None = None
+    user: User | None = None
+    is_authenticated: bool = True
+
+
+def _locked_error() -> AppError:
+    cool_off = get_cool_off()
+    seconds = int(cool_off.total_seconds()) if cool_off else 3600
+    return AppError(errors.ACCOUNT_LOCKED, headers={"Retry-After": str(seconds)})
+
+
+def _check_lockout(request: HttpRequest, username: str) -> None:
+    if AxesProxyHandler.is_locked(request, {"username": username}):
+        raise _locked_error()
+
+
+def _record_failure(request: HttpRequest, username: str) -> None:
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+
+
+def _active(account: Account) -> Account:
+    if not account.is_active:
+        raise AppError(errors.ACCOUNT_NOT_ACTIVE)
+    return account
+
+
+def _parse_key(raw: str) -> tuple[str, str] | None:
+    parts = raw.strip().split("_")
+    if len(parts) != 3 or parts[0] != "psk" or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+def _live_key(account: Account, raw: str) -> ApiKey | None:
+    parsed = _parse_key(raw)
+    if parsed is None:
+        return None
+    key_id, secret = parsed
+    key = ApiKey.objects.for_account(account).filter(key_id=key_id, revoked_at__isnull=True).first()
+    if key is None or not secret_matches(secret, key.secret_hash):
+        return None
+    return key
+
+
+def authenticate_account_secret(request: HttpRequest, account_id: str, secret: str, *, via: str) -> Principal:
+    """``accountID`` + a key of that account: 1010 unknown, 1018 bad secret, 1021, 1033."""
+    account = Account.objects.select_related("plan").filter(public_id=account_id).first() if account_id else None
+    if account is None:
+        raise AppError(errors.ACCOUNT_NOT_FOUND, param="accountID")
+    _check_lockout(request, account.public_id)
+    key = _live_key(account, secret or "")
+    if key is None:
+        _record_failure(request, account.public_id)
+        if AxesProxyHandler.is_locked(request, {"username": account.public_id}):
+            raise _locked_error()
+        raise AppError(errors.BAD_SECRET, param="accountSecret")
+    _active(account)
+    api_key_touch(key=key)
+    return Principal(account=account, via=via, key=key)
+
+
+def authenticate_key(request: HttpRequest, raw: str, *, via: str) -> Principal:
+    """A self-identifying key (``psk_<key_id>_<secret>``) alone."""
+    parsed = _parse_key(raw)
+    key = ApiKey.objects.unscoped().select_related("account__plan").filter(key_id=parsed[0]).first() if parsed else None
+    if key is None:
+        raise AppError(errors.UNAUTHORIZED, detail="Invalid API key")
+    account = key.account
+    _check_lockout(request, account.public_id)
+    if key.revoked_at is not None or not secret_matches(parsed[1], key.secret_hash):
+        _record_failure(request, account.public_id)
+        raise AppError(errors.UNAUTHORIZED, detail="Invalid API key")
+    _active(account)
+    api_key_touch(key=key)
+    return Principal(account=account, via=via, key=key)
+
+
+def _basic_password(header: str) -> str | None:
+    try:
+        decoded = base64.b64decode(header.split(" ", 1)[1].strip(), validate=True).decode()
+    except (IndexError, ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    user, _, password = decoded.partition(":")
+    return password if user == "api" else None
+
+
+def authenticate_request(request: HttpRequest) -> Principal | None:
+    """Resolve whichever credential the request carries; ``None`` if it carries none."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme = header.split(" ", 1)[0].lower() if header else ""
+    if scheme == "apikey":
+        return authenticate_key(request, header[len("ApiKey ") :], via="apikey")
+    if scheme == "basic":
+        password = _basic_password(header)
+        if password is None:
+            raise AppError(errors.UNAUTHORIZED, detail="Use HTTP Basic with user 'api' and your API key as password")
+        return authenticate_key(request, password, via="basic")
+    if "HTTP_X_ACCESS_KEY" in request.META or "HTTP_X_ACCESS_TOKEN" in request.META:
+        return authenticate_account_secret(
+            request, request.META.get("HTTP_X_ACCESS_KEY", ""), request.META.get("HTTP_X_ACCESS_TOKEN", ""), via="access"
+        )
+    if "accountID" in request.GET:
+        return authenticate_account_secret(
+            request, request.GET.get("accountID", ""), request.GET.get("accountSecret", ""), via="query"
+        )
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.account_id:
+        return Principal(account=_active(user.account), via="session", user=user)
+    return None
+
+
+class AccountAuthentication(authentication.BaseAuthentication):
+    """DRF adapter of :func:`authenticate_request` (session requests need CSRF)."""
+
+    def authenticate(self, request: Request):
+        principal = authenticate_request(request._request)
+        if principal is None:
+            return None
+        if principal.via == "session":
+            authentication.SessionAuthentication().enforce_csrf(request)
+        request._request.principal = principal
+        return principal, principal.key
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'ApiKey realm="api"'
+
+
+class HasAccount(permissions.BasePermission):
+    def has_permission(self, request: Request, view) -> bool:
+        return isinstance(request.user, Principal)
+
+
+def account_of(request: Request) -> Account:
+    return request.user.account
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.auth.AccountAuthentication"
+    name = ["ApiKeyAuth", "AccessKeyAuth", "BasicAuth"]
+
+    def get_security_definition(self, auto_schema):
+        return [
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "`Authorization: ApiKey psk_…` (seed 003)",
+            },
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-Access-Token",
+                "description": "`X-Access-Key: <accountID>` with `X-Access-Token: psk_…` (seed 002)",
+            },
+            {"type": "http", "scheme": "basic", "description": "User `api`, password = API key (seed 004)"},
+        ]

@@ -1,0 +1,152 @@
+"""Dashboard pages of the accounts app: login, overview, keys, notifications, API Test."""
+
+from __future__ import annotations
+
+
+from axes.helpers import get_cool_off
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.models import Account
+from core import rpc
+from core.errors import AppError
+
+
+class LoginForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """What django-axes answers a locked-out pair: the API surfaces already said
+    1033 / 429 in their own shape, so their answer stands; people get a page."""
+    if original_response is not None and original_response.get("Content-Type", "").startswith("application/json"):
+        return original_response
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else 60
+    response = render(request, "dashboard/lockout.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(int(cool_off.total_seconds()) if cool_off else 3600)
+    return response
+
+
+def account_required(view):
+    """Logged in and belonging to an account (staff without one use the admin)."""
+
+    @login_required
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.account_id:
+            messages.info(request, "This login has no account; operators use the admin.")
+            return redirect("admin:index")
+        request.account = request.user.account
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request)
+        if user is None:
+            form.add_error(None, "Bad password, or no user with this email.")
+        elif not user.account_id and not user.is_staff:
+            form.add_error(None, "This user belongs to no account.")
+        elif user.account_id and not user.account.is_active:
+            form.add_error(None, "This account is not active.")
+        else:
+            login(request, user)
+            return redirect(request.GET.get("next") or "dashboard:overview")
+    return render(request, "dashboard/login.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("dashboard:login")
+
+
+@account_required
+def overview(request: HttpRequest) -> HttpResponse:
+    account: Account = request.account
+    context = {
+        "account": account,
+        "meters": selectors.account_usage(account=account),
+        "keys": selectors.api_key_list(account=account),
+        "new_key": request.session.pop("new_key", None),
+        "notifications": selectors.notification_list(account=account, limit=5),
+    }
+    return render(request, "dashboard/overview.html", context)
+
+
+@account_required
+@require_POST
+def key_create(request: HttpRequest) -> HttpResponse:
+    name = request.POST.get("name", "").strip()[:100] or "API key"
+    issued = services.api_key_create(account=request.account, name=name)
+    # Shown on the next page only, then forgotten (never stored unhashed).
+    request.session["new_key"] = {"name": name, "raw": issued.raw}
+    return redirect(reverse("dashboard:overview") + "#keys")
+
+
+@account_required
+@require_POST
+def key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    try:
+        key = services.api_key_revoke(account=request.account, key_id=key_id)
+    except AppError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Key “{key.name}” revoked.")
+    return redirect(reverse("dashboard:overview") + "#keys")
+
+
+@account_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    unread_only = request.GET.get("unread") == "1"
+    page = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
+    per_page = 25
+    total = selectors.notification_count(account=request.account, unread_only=unread_only)
+    items = selectors.notification_list(
+        account=request.account, unread_only=unread_only, offset=(page - 1) * per_page, limit=per_page
+    )
+    context = {
+        "items": items,
+        "unread_only": unread_only,
+        "page": page,
+        "has_next": page * per_page < total,
+        "total": total,
+    }
+    return render(request, "dashboard/notifications.html", context)
+
+
+@account_required
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    count = services.notification_mark_read(account=request.account, notification_ids=ids)
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+    return redirect(request.POST.get("next") or "dashboard:notifications")
+
+
+@account_required
+def api_test(request: HttpRequest) -> HttpResponse:
+    """Seed 000/001's API Test page: pick a method from the IDL, execute it against /api."""
+    context = {
+        "account": request.account,
+        "idl": rpc.idl(),
+        "rpc_url": reverse("rpc"),
+    }
+    return render(request, "dashboard/api_test.html", context)

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+import accounts.api
+import accounts.dashboard.urls
+from core.health import healthz
+from core.rpc import rpc_view
+
+dashboard_urls = accounts.dashboard.urls.urlpatterns
+
+rest_urls = accounts.api.urlpatterns
+
+urlpatterns = [
+    path("api", rpc_view, name="rpc"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("v1/", include(rest_urls)),
+    path("healthz", healthz, name="healthz"),
+    path("admin/rq/", include("django_rq.urls")),
+    path("admin/", admin.site.urls),
+    path("", include((dashboard_urls, "dashboard"))),
+]
+
+handler404 = "core.rest.not_found_page"
+handler500 = "core.rest.server_error_page"

@@ -1,0 +1,94 @@
+"""The REST surface's one mapping from errors to seed 003's shape:
+``{"error": {"code", "message", "param", "type"}}`` with its HTTP status."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found, server_error
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+
+from core import errors
+from core.errors import AppError
+
+logger = logging.getLogger("core.rest")
+
+
+def _first_error(detail: Any, prefix: str = "") -> tuple[str | None, str]:
+    """The first (field path, message) of a DRF validation error tree."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = key if key != "non_field_errors" else ""
+            path = f"{prefix}.{name}" if prefix and name else (name or prefix)
+            return _first_error(value, path)
+    if isinstance(detail, list) and detail:
+        return _first_error(detail[0], prefix)
+    return (prefix or None), str(detail)
+
+
+def app_error_for(exc: Exception) -> AppError | None:
+    if isinstance(exc, AppError):
+        return exc
+    if isinstance(exc, drf.ValidationError):
+        param, message = _first_error(exc.detail)
+        text = f"{param}: {message}" if param else message
+        return AppError(errors.INVALID_REQUEST, param=param, detail=text)
+    if isinstance(exc, drf.ParseError):
+        return AppError(errors.INVALID_REQUEST, detail=f"Request body is not valid JSON: {exc.detail}")
+    if isinstance(exc, (drf.NotAuthenticated, drf.AuthenticationFailed)):
+        return AppError(errors.UNAUTHORIZED, detail=str(exc.detail))
+    if isinstance(exc, (drf.NotFound, Http404)):
+        return AppError(errors.NOT_FOUND_ERROR)
+    if isinstance(exc, (drf.PermissionDenied, PermissionDenied)):
+        return AppError(errors.FORBIDDEN)
+    if isinstance(exc, drf.Throttled):
+        wait = int(exc.wait or 1)
+        return AppError(errors.RATE_LIMITED, headers={"Retry-After": str(wait)})
+    if isinstance(exc, drf.APIException):
+        entry = errors.ErrorEntry(4000 + exc.status_code % 100, str(exc.detail), exc.status_code, "invalid_request_error")
+        return AppError(entry)
+    return None
+
+
+def error_payload(error: AppError) -> tuple[dict, int, dict[str, str]]:
+    return error.rest_error(), error.entry.http_status, error.headers
+
+
+def exception_handler(exc: Exception, context: dict) -> Response:
+    error = app_error_for(exc)
+    if error is None:
+        request = context.get("request")
+        request_id = getattr(request, "request_id", "-")
+        logger.exception("unhandled REST error request_id=%s", request_id, exc_info=exc)
+        error = AppError(errors.INTERNAL_ERROR, detail=f"Internal Error (request id {request_id})")
+    body, status, headers = error_payload(error)
+    return Response(body, status=status, headers=headers)
+
+
+def json_error(error: AppError) -> JsonResponse:
+    """The same shape for plain Django views (downloads, on-demand URLs)."""
+    body, status, headers = error_payload(error)
+    response = JsonResponse(body, status=status)
+    for key, value in headers.items():
+        response[key] = value
+    return response
+
+
+API_PREFIXES = ("/v1/", "/api", "/rest/")
+
+
+def not_found_page(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PREFIXES):
+        return json_error(AppError(errors.NOT_FOUND_ERROR))
+    return page_not_found(request, exception)
+
+
+def server_error_page(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIXES):
+        request_id = getattr(request, "request_id", "-")
+        return json_error(AppError(errors.INTERNAL_ERROR, detail=f"Internal Error (request id {request_id})"))
+    return server_error(request)

@@ -1,0 +1,295 @@
+"""JSON-RPC 2.0 at ``/api``, following barrister's conventions.
+
+Apps register methods with :func:`method` (in their ``rpc.py``, discovered at
+start-up) and the structs they return with :func:`struct`. The registry is also
+the contract: ``barrister-idl`` returns it as barrister IDL JSON, so a barrister
+client can load it, and the dashboard's API Test page fills its Method list
+from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from core import errors
+from core.errors import AppError
+
+logger = logging.getLogger("core.rpc")
+
+INTERFACE = "PirsonalAPI"
+BARRISTER_VERSION = "0.1.6"
+PRIMITIVES = {"string", "int", "float", "bool"}
+
+
+@dataclass(frozen=True)
+class Type:
+    type: str
+    is_array: bool = False
+    optional: bool = False
+
+    def idl(self) -> dict[str, Any]:
+        return {"type": self.type, "is_array": self.is_array, "optional": self.optional}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: Type
+    comment: str = ""
+
+    def idl(self) -> dict[str, Any]:
+        return {"name": self.name, **self.type.idl(), "comment": self.comment}
+
+
+@dataclass
+class Method:
+    name: str
+    func: Callable[..., Any]
+    params: list[Param]
+    returns: Type
+    comment: str
+    authenticated: bool = True
+
+
+@dataclass
+class Context:
+    """What a method receives first: the caller's account and the HTTP request."""
+
+    request: HttpRequest
+    principal: Any = None
+
+    @property
+    def account(self):
+        return self.principal.account
+
+
+@dataclass
+class Registry:
+    methods: dict[str, Method] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    structs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    enums: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def lookup(self, name: str) -> Method | None:
+        bare = name.rsplit(".", 1)[-1]
+        return self.methods.get(self.aliases.get(bare, bare))
+
+
+REGISTRY = Registry()
+
+
+def _type(spec: str | Type) -> Type:
+    """``"string"``, ``"[]Media"``, ``"int?"`` (optional) or a :class:`Type`."""
+    if isinstance(spec, Type):
+        return spec
+    optional = spec.endswith("?")
+    spec = spec.rstrip("?")
+    is_array = spec.startswith("[]")
+    return Type(spec.removeprefix("[]"), is_array=is_array, optional=optional)
+
+
+def struct(name: str, fields: dict[str, str], comment: str = "") -> None:
+    REGISTRY.structs[name] = {
+        "type": "struct",
+        "name": name,
+        "comment": comment,
+        "extends": "",
+        "fields": [{"name": key, **_type(spec).idl(), "comment": ""} for key, spec in fields.items()],
+    }
+
+
+def enum(name: str, values: list[str], comment: str = "") -> None:
+    REGISTRY.enums[name] = {
+        "type": "enum",
+        "name": name,
+        "comment": comment,
+        "values": [{"value": value, "comment": ""} for value in values],
+    }
+
+
+def method(
+    name: str,
+    *,
+    params: list[tuple[str, str]] | None = None,
+    returns: str,
+    comment: str = "",
+    aliases: tuple[str, ...] = (),
+    authenticated: bool = True,
+):
+    """Register ``func(ctx, *params)`` as a JSON-RPC method."""
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        REGISTRY.methods[name] = Method(
+            name=name,
+            func=func,
+            params=[Param(pname, _type(spec)) for pname, spec in (params or [])],
+            returns=_type(returns),
+            comment=comment or (func.__doc__ or "").strip().split("\n")[0],
+            authenticated=authenticated,
+        )
+        for alias in aliases:
+            REGISTRY.aliases[alias] = name
+        return func
+
+    return register
+
+
+def idl() -> list[dict[str, Any]]:
+    functions = [
+        {
+            "name": m.name,
+            "comment": m.comment,
+            "params": [p.idl() for p in m.params],
+            "returns": m.returns.idl(),
+        }
+        for m in sorted(REGISTRY.methods.values(), key=lambda m: m.name)
+    ]
+    elements: list[dict[str, Any]] = [
+        {"type": "interface", "name": INTERFACE, "comment": "The video API of seeds 000/001", "functions": functions}
+    ]
+    elements += [REGISTRY.structs[k] for k in sorted(REGISTRY.structs)]
+    elements += [REGISTRY.enums[k] for k in sorted(REGISTRY.enums)]
+    checksum = hashlib.md5(json.dumps(elements, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
+    elements.append({"type": "meta", "barrister_version": BARRISTER_VERSION, "checksum": checksum})
+    return elements
+
+
+# -- parameter checking ------------------------------------------------------
+
+_PYTHON_TYPES = {"string": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}
+
+
+def _value_ok(value: Any, spec: Type, *, element: bool = False) -> bool:
+    if value is None:
+        return spec.optional
+    if spec.is_array and not element:
+        return isinstance(value, list) and all(_value_ok(item, spec, element=True) for item in value)
+    if spec.type in _PYTHON_TYPES:
+        if spec.type in ("int", "float") and isinstance(value, bool):
+            return False
+        return isinstance(value, _PYTHON_TYPES[spec.type])
+    if spec.type in REGISTRY.enums:
+        return value in {v["value"] for v in REGISTRY.enums[spec.type]["values"]}
+    return isinstance(value, dict)
+
+
+def _bind(m: Method, params: Any) -> list[Any]:
+    if params is None:
+        params = []
+    if isinstance(params, dict):
+        unknown = set(params) - {p.name for p in m.params}
+        if unknown:
+            raise AppError(errors.RPC_INVALID_PARAMS, data=f"unknown parameter(s): {', '.join(sorted(unknown))}")
+        params = [params.get(p.name) for p in m.params]
+    if not isinstance(params, list):
+        raise AppError(errors.RPC_INVALID_PARAMS, data="params must be an array or an object")
+    if len(params) > len(m.params):
+        raise AppError(errors.RPC_INVALID_PARAMS, data=f"{m.name} takes {len(m.params)} parameter(s), got {len(params)}")
+    params = params + [None] * (len(m.params) - len(params))
+    for value, p in zip(params, m.params, strict=True):
+        if not _value_ok(value, p.type):
+            expected = ("[]" if p.type.is_array else "") + p.type.type
+            got = "missing" if value is None else type(value).__name__
+            raise AppError(errors.RPC_INVALID_PARAMS, data=f"parameter '{p.name}' must be {expected} (got {got})")
+    return params
+
+
+# -- dispatch ------------------------------------------------------------------
+
+
+def _error(request_id: Any, error: AppError) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": request_id, "error": error.rpc_error()}
+
+
+class _Auth:
+    """Authenticates once per HTTP request (a batch shares it), only when a method needs it."""
+
+    def __init__(self, request: HttpRequest, authenticate: Callable[[HttpRequest], Any]):
+        self.request = request
+        self.authenticate = authenticate
+        self.result: Any = None
+        self.error: AppError | None = None
+        self.done = False
+
+    def principal(self) -> Any:
+        if not self.done:
+            self.done = True
+            try:
+                self.result = self.authenticate(self.request)
+            except AppError as exc:
+                self.error = exc
+        if self.error:
+            raise self.error
+        return self.result
+
+
+def _call(auth: _Auth, request: HttpRequest, call: Any) -> dict[str, Any] | None:
+    if not isinstance(call, dict):
+        return _error(None, AppError(errors.RPC_INVALID_REQUEST, data="each call must be a JSON object"))
+    is_notification = "id" not in call
+    request_id = call.get("id")
+    name = call.get("method")
+    try:
+        if not isinstance(name, str) or call.get("jsonrpc", "2.0") != "2.0":
+            raise AppError(errors.RPC_INVALID_REQUEST, data="a call needs \"jsonrpc\": \"2.0\" and a string \"method\"")
+        if name == "barrister-idl":
+            result: Any = idl()
+        else:
+            m = REGISTRY.lookup(name)
+            if m is None:
+                raise AppError(errors.RPC_METHOD_NOT_FOUND, data=f"no method named {name!r}")
+            args = _bind(m, call.get("params"))
+            ctx = Context(request=request, principal=auth.principal() if m.authenticated else None)
+            with transaction.atomic():
+                result = m.func(ctx, *args)
+    except AppError as exc:
+        return None if is_notification else _error(request_id, exc)
+    except Exception:
+        logger.exception("unhandled JSON-RPC error request_id=%s method=%s", getattr(request, "request_id", "-"), name)
+        error = AppError(errors.INTERNAL_ERROR, data=f"request id {getattr(request, 'request_id', '-')}")
+        return None if is_notification else _error(request_id, error)
+    return None if is_notification else {"jsonrpc": "2.0", "id": request_id, "result": result}
+
+
+def dispatch(request: HttpRequest, body: bytes, authenticate: Callable[[HttpRequest], Any]) -> Any:
+    """The JSON-RPC answer to ``body`` (``None`` when nothing is to be sent back)."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return _error(None, AppError(errors.RPC_PARSE_ERROR, data="the body is not valid JSON"))
+    auth = _Auth(request, authenticate)
+    if isinstance(payload, list):
+        if not payload:
+            return _error(None, AppError(errors.RPC_INVALID_REQUEST, data="empty batch"))
+        answers = [answer for call in payload if (answer := _call(auth, request, call)) is not None]
+        return answers or None
+    return _call(auth, request, payload)
+
+
+@csrf_exempt
+def rpc_view(request: HttpRequest) -> HttpResponse:
+    from accounts.auth import authenticate_request  # the one authentication layer
+
+    if request.method != "POST":
+        error = AppError(errors.RPC_INVALID_REQUEST, data="POST a JSON-RPC 2.0 request to this URL")
+        return JsonResponse(_error(None, error), status=405)
+
+    def authenticate(req: HttpRequest):
+        principal = authenticate_request(req)
+        if principal is None:
+            raise AppError(errors.AUTHENTICATION_ERROR, data="add ?accountID=...&accountSecret=... to the URL")
+        return principal
+
+    answer = dispatch(request, request.body, authenticate)
+    if answer is None:
+        return HttpResponse(status=204)
+    return JsonResponse(answer, safe=False)

@@ -1,0 +1,452 @@
+"""HTML template → PDF / PNG / JPG engine (pure: no ORM, no settings, no storage).
+
+Templates are written by untrusted customers, so two walls stand between them and
+the server: Jinja2's sandbox for the template language, and resource confinement
+for xhtml2pdf — every URL the document names is looked up in the ``assets``
+mapping the caller prepared, and nothing else is fetched or read (see
+:func:`_confined_link_callback` and :func:`_resource_policy`).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+from jinja2 import ChainableUndefined, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
+from jinja2.exceptions import TemplateError as JinjaTemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from PIL import Image
+from reportlab.lib import pagesizes
+from xhtml2pdf import pisa
+from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+from core import errors
+
+log = logging.getLogger(__name__)
+
+FIELD_TYPES = ("text", "number", "date", "image", "list")
+FORMATS = {"PDF": ("pdf", "application/pdf"), "PNG": ("png", "image/png"), "JPG": ("jpg", "image/jpeg")}
+QUALITIES = ("Display", "Print")
+DISPLAY_DPI = 150
+PRINT_DPI = 300
+QUALITY_DPI = {"Display": DISPLAY_DPI, "Print": PRINT_DPI}
+PAGE_SIZES = {"A3": pagesizes.A3, "A4": pagesizes.A4, "A5": pagesizes.A5, "Letter": pagesizes.LETTER,
+              "Legal": pagesizes.LEGAL}
+ORIENTATIONS = ("portrait", "landscape")
+DEFAULT_MARGIN = "15mm"
+MAX_HTML_CHARS = 5_000_000  # a rendered template larger than this is a runaway loop, not a document
+_MAX_BINOP_LENGTH = 100_000  # '*' / '**' results in templates ('x' * 10**9 would exhaust memory)
+
+# What every refused URL resolves to: an empty resource. Not "" — xhtml2pdf then
+# fetches the original URL — and not a real PNG, which @import would parse as CSS.
+REFUSED_URI = "data:image/png;base64,"
+_INLINE_IMAGE_TYPES = ("data:image/png", "data:image/jpeg", "data:image/jpg", "data:image/gif")
+
+
+def _find_font_dir() -> Path:
+    for candidate in ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu"):
+        if (Path(candidate) / "DejaVuSans.ttf").is_file():
+            return Path(candidate)
+    raise RuntimeError("DejaVuSans.ttf not found: install fonts-dejavu-core")
+
+
+FONT_DIR = _find_font_dir()
+# Internal asset names for the default font; resolved by the same callback as
+# customer assets, so the fonts do not open a second way in.
+_FONT_ASSETS = {
+    f"__fonts__/{name}": str(FONT_DIR / name)
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf")
+}
+DEFAULT_BASE_CSS = """
+@font-face { font-family: DejaVuSans; src: url("__fonts__/DejaVuSans.ttf"); }
+@font-face { font-family: DejaVuSans; src: url("__fonts__/DejaVuSans-Bold.ttf"); font-weight: bold; }
+@font-face { font-family: DejaVuSans; src: url("__fonts__/DejaVuSans-Oblique.ttf"); font-style: italic; }
+@font-face { font-family: DejaVuSans; src: url("__fonts__/DejaVuSans-BoldOblique.ttf");
+             font-weight: bold; font-style: italic; }
+html, body, p, div, span, td, th, li, h1, h2, h3, h4, h5, h6 { font-family: DejaVuSans; }
+body { font-size: 10pt; }
+"""
+
+
+class FieldError(errors.AppError):
+    """A supplied field is unknown, missing, or of the wrong type; ``param`` names it."""
+
+    def __init__(self, *, param: str, message: str) -> None:
+        super().__init__(errors.INVALID_REQUEST, param=param, detail=message)
+
+
+class TemplateError(errors.AppError):
+    """A template does not compile, or does something the sandbox refuses."""
+
+    def __init__(self, message: str, *, param: str = "html") -> None:
+        super().__init__(errors.INVALID_REQUEST, param=param, detail=message)
+
+
+class RenderError(errors.AppError):
+    """xhtml2pdf or pdfium failed on a template that compiled."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(errors.INTERNAL_ERROR, detail=message)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str = "text"
+    required: bool = False
+    default: Any = None
+    sample: Any = None
+
+    def __post_init__(self) -> None:
+        if self.type not in FIELD_TYPES:
+            raise ValueError(f"field {self.name!r}: type must be one of {FIELD_TYPES}")
+
+
+@dataclass(frozen=True)
+class Output:
+    format: str = "PDF"
+    quality: str = "Display"
+    package: bool = False
+    strict_policy: bool = False
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Output:
+        """The API's ``Output`` object (``Format``, ``Quality``, ``Package``, ``StrictPolicy``)."""
+        data = data or {}
+        if not isinstance(data, dict):
+            raise FieldError(param="Output", message="Output must be an object")
+        fmt, quality = data.get("Format", "PDF"), data.get("Quality", "Display")
+        if fmt not in FORMATS:
+            raise FieldError(param="Output.Format", message=f"Format must be one of {', '.join(FORMATS)}")
+        if quality not in QUALITIES:
+            raise FieldError(param="Output.Quality", message="Quality must be Display or Print")
+        for key in ("Package", "StrictPolicy"):
+            if not isinstance(data.get(key, False), bool):
+                raise FieldError(param=f"Output.{key}", message=f"{key} must be a boolean")
+        return cls(fmt, quality, data.get("Package", False), data.get("StrictPolicy", False))
+
+
+# --- fields -------------------------------------------------------------------
+
+_SCALARS = (str, int, float, bool)
+
+
+def _empty(spec: FieldSpec) -> Any:
+    if spec.default is not None:
+        return spec.default
+    return [] if spec.type == "list" else ""
+
+
+def _coerce(spec: FieldSpec, value: Any) -> Any:
+    name, kind = spec.name, spec.type
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise FieldError(param=name, message=f"Field '{name}' must be a number")
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                value = int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
+            except ValueError:
+                raise FieldError(param=name, message=f"Field '{name}' must be a number, not {value!r}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise FieldError(param=name, message=f"Field '{name}' must be a finite number")
+        return value
+    if kind == "list":
+        if not isinstance(value, list):
+            raise FieldError(param=name, message=f"Field '{name}' must be a list")
+        for index, item in enumerate(value):
+            cells = item.values() if isinstance(item, dict) else [item]
+            if isinstance(item, dict) and not all(isinstance(key, str) for key in item):
+                raise FieldError(param=name, message=f"Field '{name}' row {index}: keys must be strings")
+            if not all(cell is None or isinstance(cell, _SCALARS) for cell in cells):
+                raise FieldError(param=name, message=f"Field '{name}' row {index}: values must be text or numbers")
+        return value
+    # text, date (already formatted by the caller), image (an asset name)
+    if kind == "text" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise FieldError(param=name, message=f"Field '{name}' must be a string")
+    return value
+
+
+def merge_fields(specs: list[FieldSpec], supplied: dict[str, Any], *, strict: bool) -> dict[str, Any]:
+    """The template's field values: ``supplied`` checked against ``specs``.
+
+    Strict: an unknown field or a missing (or null) required one is an error.
+    Lenient: unknown fields are dropped, missing ones take their default ("" or []).
+    A value of the wrong type is an error either way.
+    """
+    if not isinstance(supplied, dict):
+        raise FieldError(param="Fields", message="Fields must be an object")
+    by_name = {spec.name: spec for spec in specs}
+    if strict:
+        for name in supplied:
+            if name not in by_name:
+                raise FieldError(param=name, message=f"Unknown field '{name}'")
+    merged: dict[str, Any] = {}
+    for spec in specs:
+        value = supplied.get(spec.name)
+        if value is None:
+            if strict and spec.required:
+                raise FieldError(param=spec.name, message=f"Field '{spec.name}' is required")
+            merged[spec.name] = _empty(spec)
+        else:
+            merged[spec.name] = _coerce(spec, value)
+    return merged
+
+
+def sample_fields(specs: list[FieldSpec]) -> dict[str, Any]:
+    """Values for a preview: each field's sample, else its default."""
+    return {spec.name: spec.sample if spec.sample is not None else _empty(spec) for spec in specs}
+
+
+def field_identifier(name: str) -> str:
+    """The template variable a field is also reachable as: ``First Name`` → ``First_Name``."""
+    ident = re.sub(r"\W", "_", name)
+    return f"_{ident}" if not ident or ident[0].isdigit() else ident
+
+
+# --- HTML ---------------------------------------------------------------------
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, stricter: an unsafe attribute raises rather than rendering
+    as empty, and ``*`` / ``**`` cannot build a huge string or number."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def unsafe_undefined(self, obj, attribute):
+        raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__!r} object is unsafe")
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(left, (int, float)) and isinstance(right, (int, float)) \
+                and abs(right) * max(1, int(abs(left)).bit_length()) > 4096:
+            raise SecurityError("power too large")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) \
+                        and len(seq) * times > _MAX_BINOP_LENGTH:
+                    raise SecurityError("repetition too large")
+        return super().call_binop(context, operator, left, right)
+
+
+_env = _Sandbox(autoescape=True, undefined=ChainableUndefined)
+
+
+def _error_line(exc: BaseException) -> int | None:
+    lineno = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:  # jinja rewrites runtime tracebacks onto template lines
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    return lineno
+
+
+def _compile(template_html: str):
+    try:
+        return _env.from_string(template_html)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"Template syntax error on line {exc.lineno}: {exc.message}") from None
+
+
+def _with_css(html: str, css: str) -> str:
+    if not css:
+        return html
+    style = f"<style>\n{css}\n</style>\n"
+    match = re.search(r"</head\s*>", html, re.IGNORECASE)
+    return html[: match.start()] + style + html[match.start():] if match else style + html
+
+
+def validate_template(html: str, css: str = "") -> None:
+    """Check a template at save time: it compiles, and renders with empty fields."""
+    if "</style" in (css or "").lower():
+        raise TemplateError("CSS may not contain </style>", param="css")
+    render_html(html, css, {})
+
+
+def render_html(template_html: str, css: str, fields: dict[str, Any]) -> str:
+    """The template rendered in the sandbox, with ``css`` in a ``<style>`` of its head."""
+    template = _compile(template_html)
+    context: dict[str, Any] = {}
+    for name, value in fields.items():
+        context.setdefault(field_identifier(name), value)
+    context.update({name: value for name, value in fields.items() if name.isidentifier()})
+    context["fields"] = fields
+    try:
+        html = template.render(context)
+    except SecurityError as exc:
+        line = _error_line(exc)
+        raise TemplateError(f"Template uses a forbidden operation on line {line}: {exc}") from None
+    except (JinjaTemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
+        line = _error_line(exc)
+        raise TemplateError(f"Template error on line {line}: {exc}") from None
+    if len(html) > MAX_HTML_CHARS:
+        raise TemplateError(f"Rendered template is larger than {MAX_HTML_CHARS} characters")
+    return _with_css(html, css)
+
+
+# --- PDF ----------------------------------------------------------------------
+
+
+def _confined_link_callback(assets: dict[str, str]):
+    """The only way xhtml2pdf resolves a URL: a name in ``assets``, an inline image, or nothing."""
+
+    def resolve(uri: Any, rel: Any = None) -> str:
+        if isinstance(uri, str):
+            name = uri.strip()
+            if name in assets:
+                return assets[name]
+            if name.lower().startswith(_INLINE_IMAGE_TYPES):
+                return name
+        log.info("Refused document resource %.120r", uri)
+        return REFUSED_URI
+
+    return resolve
+
+
+def _resource_policy(assets: dict[str, str]) -> ResourceAccessPolicy:
+    """Second wall, for the few xhtml2pdf paths that skip the link callback:
+    no network at all, local reads only inside the asset files' own directories."""
+    roots = {Path(path).resolve().parent for path in assets.values()}
+    return ResourceAccessPolicy.server(base_dir=None, extra_roots=tuple(sorted(roots)), allow_remote=False)
+
+
+def _page_size_css(page_size: str, orientation: str) -> str:
+    if page_size not in PAGE_SIZES:
+        raise FieldError(param="page_size", message=f"Page size must be one of {', '.join(PAGE_SIZES)}")
+    if orientation not in ORIENTATIONS:
+        raise FieldError(param="orientation", message="Orientation must be portrait or landscape")
+    return f"@page {{ size: {page_size.lower()} {orientation}; margin: {DEFAULT_MARGIN}; }}"
+
+
+def _downsampled_assets(assets: dict[str, str], workdir: str, max_pixels: int) -> dict[str, str]:
+    """Image assets shrunk so that neither side exceeds ``max_pixels`` (the page at 150 dpi)."""
+    result = dict(assets)
+    for index, (name, path) in enumerate(assets.items()):
+        try:
+            with Image.open(path) as img:
+                if max(img.size) <= max_pixels or img.format not in {"PNG", "JPEG"}:
+                    continue
+                img.thumbnail((max_pixels, max_pixels), Image.Resampling.LANCZOS)
+                target = Path(workdir) / f"{index}.{img.format.lower()}"
+                img.save(target, img.format, **({"quality": 85} if img.format == "JPEG" else {}))
+                result[name] = str(target)
+        except (OSError, Image.DecompressionBombError):
+            continue  # not an image (a font, a stylesheet): embedded as is
+    return result
+
+
+def render_pdf(
+    html: str,
+    *,
+    assets: dict[str, str] | None = None,
+    base_css: str | None = None,
+    page_size: str = "A4",
+    orientation: str = "portrait",
+    quality: str = "Display",
+) -> bytes:
+    """Rendered HTML → PDF bytes. ``assets`` maps names used in the HTML to local files."""
+    if quality not in QUALITIES:
+        raise FieldError(param="quality", message="Quality must be Display or Print")
+    page_css = _page_size_css(page_size, orientation)
+    base = DEFAULT_BASE_CSS if base_css is None else base_css
+    # Page and base CSS first, so the template's own styles override them. xhtml2pdf
+    # keeps only the last @page rule, but one without `size` inherits ours.
+    document = f"<style>\n{page_css}\n{base}\n</style>\n{html}"
+    with tempfile.TemporaryDirectory(prefix="doc-assets-") as workdir:
+        customer_assets = dict(assets or {})
+        if quality == "Display":
+            width, height = PAGE_SIZES[page_size]
+            max_pixels = round(max(width, height) / 72 * DISPLAY_DPI)
+            customer_assets = _downsampled_assets(customer_assets, workdir, max_pixels)
+        resolvable = {**customer_assets, **_FONT_ASSETS}
+        out = io.BytesIO()
+        try:
+            status = pisa.CreatePDF(
+                document,
+                dest=out,
+                link_callback=_confined_link_callback(resolvable),
+                resource_policy=_resource_policy(resolvable),
+                encoding="utf-8",
+            )
+        except Exception as exc:  # xhtml2pdf raises anything from deep in reportlab
+            log.exception("xhtml2pdf failed")
+            raise RenderError(f"PDF rendering failed: {exc}") from exc
+    if status.err:
+        raise RenderError(f"PDF rendering failed with {status.err} error(s)")
+    return out.getvalue()
+
+
+# --- raster, package, all at once ---------------------------------------------
+
+
+def rasterize(pdf_bytes: bytes, *, fmt: str = "PNG", dpi: int = DISPLAY_DPI) -> list[bytes]:
+    """One PNG or JPG per page at ``dpi``."""
+    if fmt not in ("PNG", "JPG"):
+        raise FieldError(param="Output.Format", message="Raster format must be PNG or JPG")
+    images = []
+    pdf = pdfium.PdfDocument(pdf_bytes)
+    try:
+        for page in pdf:
+            width, height = page.get_size()
+            img = page.render(scale=dpi / 72).to_pil()
+            # pdfium rounds partial pixels up (A4 at 150 dpi: 1241 wide); the nominal size is rounded
+            img = img.crop((0, 0, round(width * dpi / 72), round(height * dpi / 72)))
+            buf = io.BytesIO()
+            if fmt == "JPG":
+                img.convert("RGB").save(buf, "JPEG", quality=90, dpi=(dpi, dpi))
+            else:
+                img.save(buf, "PNG", dpi=(dpi, dpi))
+            images.append(buf.getvalue())
+            page.close()
+    finally:
+        pdf.close()
+    return images
+
+
+def package_zip(files: list[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files:
+            archive.writestr(name, content)
+    return buf.getvalue()
+
+
+def render_document(
+    template_html: str,
+    css: str,
+    specs: list[FieldSpec],
+    supplied: dict[str, Any],
+    output: Output,
+    *,
+    assets: dict[str, str] | None = None,
+    page_size: str = "A4",
+    orientation: str = "portrait",
+    basename: str = "document",
+) -> list[tuple[str, str, bytes]]:
+    """Fields → HTML → PDF → (PNG/JPG pages) → (ZIP): ``[(filename, content_type, bytes)]``."""
+    fields = merge_fields(specs, supplied, strict=output.strict_policy)
+    html = render_html(template_html, css, fields)
+    pdf = render_pdf(html, assets=assets, page_size=page_size, orientation=orientation, quality=output.quality)
+    extension, content_type = FORMATS[output.format]
+    if output.format == "PDF":
+        files = [(f"{basename}.pdf", content_type, pdf)]
+    else:
+        pages = rasterize(pdf, fmt=output.format, dpi=QUALITY_DPI[output.quality])
+        if len(pages) == 1:
+            files = [(f"{basename}.{extension}", content_type, pages[0])]
+        else:
+            files = [(f"{basename}-{n}.{extension}", content_type, page) for n, page in enumerate(pages, 1)]
+    if output.package:
+        return [(f"{basename}.zip", "application/zip", package_zip([(name, data) for name, _, data in files]))]
+    return files

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class MediaAppConfig(AppConfig):
+    name = "media_app"

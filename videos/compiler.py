@@ -1,0 +1,248 @@
+"""Script timeline -> one ffmpeg command line.
+
+:func:`compile_render` builds a single filter graph with ffmpeg-python: a colour
+base of the profile's size, rate and length, each element drawn over it in script
+order during its ``[start, end]`` window, and every sound mixed into one track.
+Coordinates in the script are in design-canvas pixels (``Script.width/height``)
+and are scaled to the profile, so one template renders to every profile.
+
+The compiler only builds argument lists; :func:`run_ffmpeg` runs them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Mapping
+from os import PathLike
+
+import ffmpeg
+
+from core import errors
+from media_app.probe import probe
+from templates_app.profiles import Profile
+from templates_app.scripts import Element, Timeline, TimelineItem, substitute
+
+SAMPLE_RATE = 48000
+GLOBAL_ARGS = ("-nostdin", "-hide_banner", "-loglevel", "error")
+STDERR_TAIL_LINES = 15
+
+
+def _ffmpeg_color(color: str) -> str:
+    """``#RRGGBB[AA]`` as ffmpeg's ``0xRRGGBB@alpha``."""
+    alpha = int(color[7:9], 16) / 255 if len(color) == 9 else 1.0
+    return f"0x{color[1:7]}@{alpha:.3f}"
+
+
+def _secs(value: float) -> str:
+    return f"{value:.3f}"
+
+
+class _Canvas:
+    """Maps design-canvas pixels to output pixels."""
+
+    def __init__(self, timeline: Timeline, profile: Profile) -> None:
+        script = timeline.script
+        self.width, self.height = profile.width, profile.height
+        self.sx = profile.width / script.width if script.width else 1.0
+        self.sy = profile.height / script.height if script.height else 1.0
+
+    def box(self, element: Element) -> tuple[int, int, int, int]:
+        x, y = round(element.x * self.sx), round(element.y * self.sy)
+        w = round(element.width * self.sx) if element.width else self.width - x
+        h = round(element.height * self.sy) if element.height else self.height - y
+        # libx264/yuv420p and the scale filter want even sizes.
+        return x, y, max(2, w - w % 2), max(2, h - h % 2)
+
+
+def _alpha_fades(stream, item: TimelineItem):
+    element = item.element
+    if element.fade_in:
+        stream = stream.filter("fade", t="in", st=_secs(item.start), d=_secs(element.fade_in), alpha=1)
+    if element.fade_out:
+        st = item.end - element.fade_out
+        stream = stream.filter("fade", t="out", st=_secs(st), d=_secs(element.fade_out), alpha=1)
+    return stream
+
+
+def _text_alpha(item: TimelineItem) -> str:
+    """drawtext ``alpha`` expression for the element's fades (1 when it has none)."""
+    element, a, b = item.element, item.start, item.end
+    parts = "1"
+    if element.fade_out:
+        parts = f"if(gt(t,{_secs(b - element.fade_out)}),({_secs(b)}-t)/{_secs(element.fade_out)},{parts})"
+    if element.fade_in:
+        parts = f"if(lt(t,{_secs(a + element.fade_in)}),(t-{_secs(a)})/{_secs(element.fade_in)},{parts})"
+    return f"max(0,min(1,{parts}))" if parts != "1" else "1"
+
+
+def _media_path(element: Element, inputs: Mapping[str, str | PathLike]) -> str:
+    keys = [element.id] + ([element.source.key] if element.source else [])
+    for key in keys:
+        if key in inputs:
+            return str(inputs[key])
+    raise errors.AppError(errors.ERROR_DOWNLOADING_MEDIAS, data={"element": element.id, "reason": "no local file"})
+
+
+def _draw_text(video, item: TimelineItem, text: str, canvas: _Canvas, *, box: str | None = None):
+    element = item.element
+    x, y, w, h = canvas.box(element)
+    size = max(4, round(element.size * canvas.sy))
+    options = {
+        "text": text,
+        # No %{...} expansion: the text is the customer's, printed as written.
+        "expansion": "none",
+        "font": element.font,
+        "fontsize": size,
+        "fontcolor": _ffmpeg_color(element.color),
+        # Centred in the element's box (the whole frame by default).
+        "x": f"{x}+({w}-text_w)/2",
+        "y": f"{y}+({h}-text_h)/2",
+        "alpha": _text_alpha(item),
+        "enable": f"between(t,{_secs(item.start)},{_secs(item.end)})",
+    }
+    if box:
+        options.update(box=1, boxcolor=_ffmpeg_color(box), boxborderw=max(2, size // 2))
+    return video.filter("drawtext", **options)
+
+
+def compile_render(
+    timeline: Timeline,
+    *,
+    inputs: Mapping[str, str | PathLike],
+    variables: Mapping[str, str],
+    profile: Profile,
+    output_path: str | PathLike,
+    ffmpeg_exe: str,
+) -> list[str]:
+    """The ffmpeg argument list rendering ``timeline`` to ``output_path`` in ``profile``.
+
+    ``inputs`` maps an element id, mediaID or inputID to a local file;
+    ``variables`` fills the ``$name`` of texts (a missing one is 2005).
+    """
+    canvas = _Canvas(timeline, profile)
+    duration = _secs(timeline.duration)
+    size = f"{profile.width}x{profile.height}"
+    background = timeline.script.background
+    video = ffmpeg.input(f"color=c=0x{background[1:]}:s={size}:r={profile.fps}:d={duration}", f="lavfi")
+    sounds = []
+
+    for item in timeline.items:
+        element = item.element
+        length = _secs(item.end - item.start)
+        if element.type in ("image", "video"):
+            path = _media_path(element, inputs)
+            x, y, w, h = canvas.box(element)
+            if element.type == "image":
+                source = ffmpeg.input(path, loop=1, framerate=profile.fps, t=length, protocol_whitelist="file")
+                layer = source.video
+            else:
+                source = ffmpeg.input(path, protocol_whitelist="file")
+                layer = source.video.filter("fps", profile.fps).trim(duration=length)
+                if probe(path).has_audio and profile.has_audio:
+                    sounds.append((source.audio, item))
+            layer = (
+                layer.filter("setpts", f"PTS-STARTPTS+{_secs(item.start)}/TB")
+                .filter("scale", w, h)
+                .filter("format", "rgba")
+            )
+            layer = _alpha_fades(layer, item)
+            video = ffmpeg.overlay(
+                video,
+                layer,
+                x=x,
+                y=y,
+                eof_action="pass",
+                enable=f"between(t,{_secs(item.start)},{_secs(item.end)})",
+            )
+        elif element.type == "audio":
+            if profile.has_audio:
+                sounds.append((ffmpeg.input(_media_path(element, inputs), protocol_whitelist="file").audio, item))
+        elif element.type == "text":
+            video = _draw_text(video, item, substitute(element.text or "", variables), canvas)
+        elif element.type == "cta":
+            label = substitute(element.text or element.url or "", variables)
+            video = _draw_text(video, item, label, canvas, box=element.background)
+        elif element.type == "rectangle":
+            x, y, w, h = canvas.box(element)
+            if len(element.color) == 9 and element.color[7:] != "FF":
+                # drawbox blends a translucent colour only over RGB frames.
+                video = video.filter("format", "rgba")
+            video = video.filter(
+                "drawbox",
+                x=x,
+                y=y,
+                w=w,
+                h=h,
+                color=_ffmpeg_color(element.color),
+                t="fill",
+                enable=f"between(t,{_secs(item.start)},{_secs(item.end)})",
+            )
+
+    if profile.vcodec != "gif":
+        video = video.filter("format", "yuv420p")
+    streams = [video]
+    if profile.has_audio:
+        streams.append(_mix(sounds, timeline.duration))
+    out = ffmpeg.output(*streams, str(output_path), t=duration, **profile.output_kwargs)
+    return _with_global_args(out, ffmpeg_exe)
+
+
+def _with_global_args(out, ffmpeg_exe: str) -> list[str]:
+    # ffmpeg-python appends global options after the output; put them first, where ffmpeg documents them.
+    exe, *rest = out.overwrite_output().compile(cmd=ffmpeg_exe)
+    if rest[-1] == "-y":
+        rest.pop()
+    return [exe, *GLOBAL_ARGS, "-y", *rest]
+
+
+def _mix(sounds: list, total: float):
+    """One stereo track of exactly ``total`` seconds: every sound, delayed to its start."""
+    layers = []
+    for stream, item in sounds:
+        element = item.element
+        length = item.end - item.start
+        layer = (
+            stream.filter("atrim", duration=_secs(length))
+            .filter("asetpts", "PTS-STARTPTS")
+            .filter("aformat", sample_rates=SAMPLE_RATE, channel_layouts="stereo")
+        )
+        if element.volume != 1.0:
+            layer = layer.filter("volume", f"{element.volume:.3f}")
+        if element.fade_in:
+            layer = layer.filter("afade", t="in", st=0, d=_secs(element.fade_in))
+        if element.fade_out:
+            layer = layer.filter("afade", t="out", st=_secs(length - element.fade_out), d=_secs(element.fade_out))
+        delay_ms = round(item.start * 1000)
+        if delay_ms:
+            layer = layer.filter("adelay", delays=delay_ms, all=1)
+        layers.append(layer)
+    if not layers:
+        return ffmpeg.input(f"anullsrc=r={SAMPLE_RATE}:cl=stereo", f="lavfi", t=_secs(total)).audio
+    mixed = layers[0] if len(layers) == 1 else ffmpeg.filter(layers, "amix", inputs=len(layers), normalize=0)
+    return mixed.filter("apad", whole_dur=_secs(total)).filter("atrim", duration=_secs(total))
+
+
+def compile_poster(
+    video_path: str | PathLike, at_seconds: float, output_jpeg: str | PathLike, ffmpeg_exe: str
+) -> list[str]:
+    """The ffmpeg argument list writing the frame at ``at_seconds`` as a JPEG."""
+    source = ffmpeg.input(str(video_path), ss=_secs(max(0.0, at_seconds)), protocol_whitelist="file")
+    out = source.video.output(str(output_jpeg), vframes=1, **{"q:v": 3, "update": 1})
+    return _with_global_args(out, ffmpeg_exe)
+
+
+def run_ffmpeg(args: list[str], timeout_s: float) -> None:
+    """Run an ffmpeg command; failure or timeout is ``ERROR_PROCESSING_VIDEO`` (1012)."""
+    with subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as proc:
+        try:
+            _, stderr = proc.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise errors.AppError(
+                errors.ERROR_PROCESSING_VIDEO, data=f"ffmpeg timed out after {timeout_s:g} s"
+            ) from None
+    if proc.returncode != 0:
+        lines = stderr.decode("utf-8", "replace").strip().splitlines()
+        tail = "\n".join(lines[-STDERR_TAIL_LINES:]) or f"ffmpeg exited with status {proc.returncode}"
+        raise errors.AppError(errors.ERROR_PROCESSING_VIDEO, data=tail)

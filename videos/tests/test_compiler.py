@@ -1,0 +1,237 @@
+import subprocess
+
+import av
+import imageio_ffmpeg
+import pytest
+from PIL import Image, ImageChops
+
+from core import errors
+from media_app.probe import probe
+from templates_app.profiles import parse_profile
+from templates_app.scripts import parse_script, resolve_timeline
+from videos.compiler import compile_poster, compile_render, run_ffmpeg
+
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+MP4 = parse_profile("MP4_H264_AAC_320x240_24fps")
+GIF = parse_profile("GIF_320x240_10fps")
+WEBM = parse_profile("WEBM_VP9_OPUS_320x240_24fps")
+
+
+def ffmpeg(*args):
+    subprocess.run([FFMPEG, "-nostdin", "-y", "-loglevel", "error", *map(str, args)], check=True)
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    root = tmp_path_factory.mktemp("render-media")
+    Image.new("RGB", (400, 300), (30, 60, 160)).save(root / "background.png")
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=5", root / "bed.wav")
+    ffmpeg(
+        "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25:duration=3",
+        "-f", "lavfi", "-i", "sine=frequency=880:duration=3",
+        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", root / "clip.mp4",
+    )  # fmt: skip
+    return root
+
+
+def greeting_script(**text):
+    return parse_script(
+        {
+            "inputs": [{"inputID": "photo", "type": "image"}],
+            "elements": [
+                {"id": "back", "type": "image", "duration": 2, "source": {"input": "photo"}, "fadeIn": 0.5},
+                {"id": "hello", "type": "text", "text": "Hello $name", "duration": 2, "size": 28, "height": 80} | text,
+                {"id": "bed", "type": "audio", "duration": 2, "source": {"mediaID": "m-bed"}, "fadeOut": 0.5},
+            ],
+        }
+    )
+
+
+def render(tmp_path, script, profile, *, name="out", variables=None, media_durations=None, inputs=None):
+    output = tmp_path / f"{name}.{profile.extension}"
+    args = compile_render(
+        resolve_timeline(script, media_durations or {}),
+        inputs=inputs or {},
+        variables=variables or {},
+        profile=profile,
+        output_path=output,
+        ffmpeg_exe=FFMPEG,
+    )
+    run_ffmpeg(args, timeout_s=120)
+    return output
+
+
+def frame_at(path, seconds):
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            if frame.time >= seconds - 1e-3:
+                return frame.to_image().convert("RGB")
+    raise AssertionError(f"no frame at {seconds}s")
+
+
+def greeting(tmp_path, media, profile, name="Ana", **kwargs):
+    inputs = {"photo": media / "background.png", "m-bed": media / "bed.wav"}
+    return render(tmp_path, greeting_script(), profile, variables={"name": name}, inputs=inputs, name=name, **kwargs)
+
+
+def test_mp4_render(tmp_path, media):
+    info = probe(greeting(tmp_path, media, MP4))
+    assert (info.mime, info.video_codec, info.audio_codec) == ("video/mp4", "h264", "aac")
+    assert (info.width, info.height, info.fps, info.has_audio) == (320, 240, 24.0, True)
+    assert abs(info.duration_ms - 2000) <= 1000 / 24
+
+
+def test_webm_render(tmp_path, media):
+    info = probe(greeting(tmp_path, media, WEBM))
+    assert (info.mime, info.video_codec, info.audio_codec) == ("video/webm", "vp9", "opus")
+    assert (info.width, info.height, info.fps) == (320, 240, 24.0)
+    assert abs(info.duration_ms - 2000) <= 1000 / 24
+
+
+def test_gif_render(tmp_path, media):
+    info = probe(greeting(tmp_path, media, GIF))
+    assert (info.kind, info.mime, info.video_codec, info.has_audio) == ("video", "image/gif", "gif", False)
+    assert (info.width, info.height, info.fps) == (320, 240, 10.0)
+    assert abs(info.duration_ms - 2000) <= 100
+
+
+def test_background_fades_in(tmp_path, media):
+    output = greeting(tmp_path, media, GIF)
+    corner = (5, 230)  # away from the text
+    first, later = frame_at(output, 0).getpixel(corner), frame_at(output, 1).getpixel(corner)
+    assert sum(first) < 40  # black base: the picture is still transparent
+    assert later[2] > 120  # the blue picture, fully faded in
+
+
+def test_renders_differ_only_in_the_personalised_text(tmp_path, media):
+    ana = frame_at(greeting(tmp_path, media, GIF, name="Ana"), 1.0)
+    bart = frame_at(greeting(tmp_path, media, GIF, name="Bartholomew"), 1.0)
+    changed = ImageChops.difference(ana, bart).getbbox()
+    assert changed is not None
+    _, top, _, bottom = changed
+    assert top >= 0 and bottom <= 80  # the text's box is the top 80 pixels
+
+
+def test_mp4_renders_differ_only_in_the_text_within_encoder_noise(tmp_path, media):
+    ana = frame_at(greeting(tmp_path, media, MP4, name="Ana"), 1.0)
+    bart = frame_at(greeting(tmp_path, media, MP4, name="Bartholomew"), 1.0)
+    difference = ImageChops.difference(ana, bart).convert("L")
+    text_band = difference.crop((0, 0, 320, 80))
+    elsewhere = difference.crop((0, 96, 320, 240))  # a macroblock row of margin
+    assert text_band.getextrema()[1] > 100
+    assert elsewhere.getextrema()[1] <= 12
+
+
+def test_text_with_quotes_colons_and_accents(tmp_path, media):
+    tricky = "It's 5:00 — José Ñúñez 100% \\ [a,b]; x=y"
+    plain = greeting(tmp_path, media, GIF, name="x")
+    fancy = greeting(tmp_path, media, GIF, name=tricky)
+    assert ImageChops.difference(frame_at(plain, 1), frame_at(fancy, 1)).getbbox() is not None
+    args = compile_render(
+        resolve_timeline(greeting_script(), {}),
+        inputs={"photo": "p.png", "m-bed": "b.wav"},
+        variables={"name": tricky},
+        profile=GIF,
+        output_path="out.gif",
+        ffmpeg_exe=FFMPEG,
+    )
+    graph = args[args.index("-filter_complex") + 1]
+    assert "expansion=none" in graph and "Ñúñez" in graph
+
+
+def test_percent_sequences_are_printed_literally(tmp_path, media):
+    literal = frame_at(greeting(tmp_path, media, GIF, name="%{pts}"), 1.0)
+    other = frame_at(greeting(tmp_path, media, GIF, name="%{n}"), 1.0)
+    assert ImageChops.difference(literal, other).getbbox() is not None
+    # Expanded, both would print numbers that change with time; literal text does not.
+    again = frame_at(greeting(tmp_path, media, GIF, name="%{pts}"), 1.5)
+    assert ImageChops.difference(literal.crop((0, 0, 320, 80)), again.crop((0, 0, 320, 80))).getbbox() is None
+
+
+def test_silent_template_still_has_an_audio_track(tmp_path):
+    script = parse_script({"elements": [{"id": "t", "type": "text", "text": "Hi", "duration": 1}]})
+    info = probe(render(tmp_path, script, MP4))
+    assert info.has_audio and info.audio_codec == "aac"
+    assert abs(info.duration_ms - 1000) <= 1000 / 24
+
+
+def test_video_element_with_its_sound_starts_late(tmp_path, media):
+    script = parse_script(
+        {
+            "width": 640,
+            "height": 480,
+            "background": "#FFFFFF",
+            "elements": [
+                {"id": "clip", "type": "video", "source": {"mediaID": "m-clip"}, "play": 0.5, "volume": 0.8},
+                {"id": "box", "type": "rectangle", "duration": 3.5, "x": 320, "y": 240, "width": 320,
+                 "height": 240, "color": "#FF0000"},
+                {"id": "buy", "type": "cta", "text": "Buy", "url": "https://example.com", "play": "clip.end - 1",
+                 "duration": 1},
+            ],
+        }
+    )  # fmt: skip
+    output = render(tmp_path, script, MP4, media_durations={"m-clip": 3.0}, inputs={"clip": media / "clip.mp4"})
+    info = probe(output)
+    assert abs(info.duration_ms - 3500) <= 1000 / 24 and info.has_audio
+    before, during = frame_at(output, 0.2), frame_at(output, 1.0)
+    assert min(before.getpixel((80, 60))) > 230  # white base, the clip has not started
+    assert ImageChops.difference(before.crop((0, 0, 160, 120)), during.crop((0, 0, 160, 120))).getbbox()
+    red = during.getpixel((240, 180))  # design pixels (480, 360) scaled to the 320x240 output
+    assert red[0] > 200 and red[1] < 60 and red[2] < 60
+
+
+def test_poster(tmp_path, media):
+    video = greeting(tmp_path, media, MP4)
+    poster = tmp_path / "poster.jpg"
+    run_ffmpeg(compile_poster(video, 1.0, poster, FFMPEG), timeout_s=60)
+    with Image.open(poster) as image:
+        assert (image.format, image.size) == ("JPEG", (320, 240))
+
+
+def test_command_line_shape(media):
+    args = compile_render(
+        resolve_timeline(greeting_script(), {}),
+        inputs={"photo": media / "background.png", "m-bed": media / "bed.wav"},
+        variables={"name": "Ana"},
+        profile=MP4,
+        output_path="out.mp4",
+        ffmpeg_exe=FFMPEG,
+    )
+    assert args[:6] == [FFMPEG, "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
+    file_inputs = [i for i, arg in enumerate(args) if arg in (str(media / "background.png"), str(media / "bed.wav"))]
+    for index in file_inputs:
+        assert args[index - 1] == "-i"
+        assert "file" in args[index - 6 : index] and "-protocol_whitelist" in args[index - 6 : index]
+    for option in ("libx264", "veryfast", "yuv420p", "+faststart", "aac"):
+        assert option in args
+    assert args[-1] == "out.mp4"
+
+
+def test_missing_variable(media):
+    with pytest.raises(errors.AppError) as info:
+        greeting_timeline = resolve_timeline(greeting_script(), {})
+        compile_render(greeting_timeline, inputs={"photo": "p.png", "m-bed": "b.wav"}, variables={},
+                       profile=MP4, output_path="o.mp4", ffmpeg_exe=FFMPEG)  # fmt: skip
+    assert info.value.entry is errors.VARIABLES_UNDEFINED and info.value.data == ["name"]
+
+
+def test_missing_local_file():
+    with pytest.raises(errors.AppError) as info:
+        compile_render(resolve_timeline(greeting_script(), {}), inputs={}, variables={"name": "A"},
+                       profile=MP4, output_path="o.mp4", ffmpeg_exe=FFMPEG)  # fmt: skip
+    assert info.value.entry is errors.ERROR_DOWNLOADING_MEDIAS and info.value.data["element"] == "back"
+
+
+def test_run_ffmpeg_failure_carries_stderr(tmp_path):
+    with pytest.raises(errors.AppError) as info:
+        run_ffmpeg([FFMPEG, "-nostdin", "-i", str(tmp_path / "missing.mp4"), str(tmp_path / "o.mp4")], 30)
+    assert info.value.entry is errors.ERROR_PROCESSING_VIDEO
+    assert "missing.mp4" in info.value.data
+
+
+def test_run_ffmpeg_timeout(tmp_path):
+    endless = [FFMPEG, "-nostdin", "-re", "-f", "lavfi", "-i", "testsrc", "-f", "null", "-"]
+    with pytest.raises(errors.AppError) as info:
+        run_ffmpeg(endless, timeout_s=0.5)
+    assert info.value.entry is errors.ERROR_PROCESSING_VIDEO
+    assert "timed out" in info.value.data
