@@ -169,3 +169,19 @@ def api(client, tenant):
             return ApiClient(other, style)
 
     return ApiClient(tenant)
+
+
+@pytest.fixture
+def run_jobs(redis_server):
+    """Run every job queued so far on the given queues, in this process, with a
+    real RQ worker (burst mode). Enqueue happens in ``transaction.on_commit``:
+    wrap the triggering call in ``django_capture_on_commit_callbacks(execute=True)``
+    or use ``@pytest.mark.django_db(transaction=True)``."""
+    from rq import SimpleWorker
+
+    def run(*queue_names: str) -> None:
+        names = queue_names or ("render", "documents", "webhooks", "default")
+        queues = [django_rq.get_queue(name) for name in names]
+        SimpleWorker(queues, connection=redis_server).work(burst=True, with_scheduler=False)
+
+    return run

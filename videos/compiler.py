@@ -133,8 +133,15 @@ def compile_render(
             path = _media_path(element, inputs)
             x, y, w, h = canvas.box(element)
             if element.type == "image":
-                source = ffmpeg.input(path, loop=1, framerate=profile.fps, t=length, protocol_whitelist="file")
-                layer = source.video
+                # The loop filter, not the input's -loop, which only the image2 demuxer has (a GIF
+                # or an extension-less file can open with another); an animated GIF shows its first frame.
+                layer = (
+                    ffmpeg.input(path, protocol_whitelist="file")
+                    .video.filter("loop", loop=-1, size=1, start=0)
+                    .filter("settb", f"1/{profile.fps}")
+                    .filter("setpts", f"N/{profile.fps}/TB")
+                    .trim(duration=length)
+                )
             else:
                 source = ffmpeg.input(path, protocol_whitelist="file")
                 layer = source.video.filter("fps", profile.fps).trim(duration=length)

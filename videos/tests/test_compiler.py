@@ -25,6 +25,9 @@ def ffmpeg(*args):
 def media(tmp_path_factory):
     root = tmp_path_factory.mktemp("render-media")
     Image.new("RGB", (400, 300), (30, 60, 160)).save(root / "background.png")
+    (root / "background.png").with_name("stored-without-extension").write_bytes((root / "background.png").read_bytes())
+    frames = [Image.new("RGB", (40, 40), color) for color in ((250, 0, 0), (0, 0, 250))]
+    frames[0].save(root / "anim.gif", save_all=True, append_images=frames[1:], duration=100, loop=0)
     ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=5", root / "bed.wav")
     ffmpeg(
         "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25:duration=3",
@@ -235,3 +238,15 @@ def test_run_ffmpeg_timeout(tmp_path):
         run_ffmpeg(endless, timeout_s=0.5)
     assert info.value.entry is errors.ERROR_PROCESSING_VIDEO
     assert "timed out" in info.value.data
+
+
+@pytest.mark.parametrize("picture", ["stored-without-extension", "anim.gif"])
+def test_pictures_of_any_container(tmp_path, media, picture):
+    script = parse_script(
+        {"elements": [{"id": "pic", "type": "image", "source": {"mediaID": "m"}, "duration": 1.5, "width": 100}]}
+    )
+    output = render(tmp_path, script, GIF, inputs={"m": media / picture})
+    info = probe(output)
+    assert abs(info.duration_ms - 1500) <= 100
+    first, last = frame_at(output, 0).getpixel((50, 120)), frame_at(output, 1.4).getpixel((50, 120))
+    assert first == last and sum(first) > 150  # the still is there, from start to end
