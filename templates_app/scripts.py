@@ -76,7 +76,7 @@ class Element:
     id: str
     type: str
     duration: float | None  # None: the media's own length (video/audio only)
-    play: Play | None  # None only for a CTA, which is then rejected
+    play: Play
     x: int = 0
     y: int = 0
     width: int | None = None  # None: the whole canvas
@@ -274,23 +274,15 @@ def _element(raw: Any, index: int, inputs: dict[str, Input]) -> Element:
 def _check_references(elements: tuple[Element, ...]) -> None:
     by_id = {e.id: e for e in elements}
     for element in elements:
-        if element.play and element.play.ref is not None and element.play.ref not in by_id:
+        if element.play.ref is not None and element.play.ref not in by_id:
             raise _bad(element.id, f"play refers to unknown element {element.play.ref!r}")
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-
-    def visit(eid: str) -> None:
-        state[eid] = 1
-        ref = by_id[eid].play.ref if by_id[eid].play else None
-        if ref is not None:
-            if state.get(ref) == 1:
-                raise _bad(eid, f"play references form a cycle through {ref!r}")
-            if state.get(ref) is None:
-                visit(ref)
-        state[eid] = 2
-
-    for element in elements:
-        if element.id not in state:
-            visit(element.id)
+    for element in elements:  # each element names at most one other: follow the chain
+        seen, ref = {element.id}, element.play.ref
+        while ref is not None:
+            if ref in seen:
+                raise _bad(ref, f"play references form a cycle through {ref!r}")
+            seen.add(ref)
+            ref = by_id[ref].play.ref
 
 
 def parse_script(raw: str | bytes | dict) -> Script:
@@ -368,7 +360,7 @@ def _times(script: Script, media_durations: dict[str, float], *, strict: bool) -
                     raise _bad(eid, "the media's duration is unknown")
                 done[eid] = None
                 return None
-        play = element.play or Play()
+        play = element.play
         base = 0.0
         if play.ref is not None:
             ref = place(play.ref)

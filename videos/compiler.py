@@ -37,6 +37,11 @@ def _secs(value: float) -> str:
     return f"{value:.3f}"
 
 
+def _during(item: TimelineItem) -> str:
+    """``enable`` expression: shown from ``start`` up to, not at, ``end`` (so back-to-back elements never overlap)."""
+    return f"gte(t,{_secs(item.start)})*lt(t,{_secs(item.end)})"
+
+
 class _Canvas:
     """Maps design-canvas pixels to output pixels."""
 
@@ -98,7 +103,7 @@ def _draw_text(video, item: TimelineItem, text: str, canvas: _Canvas, *, box: st
         "x": f"{x}+({w}-text_w)/2",
         "y": f"{y}+({h}-text_h)/2",
         "alpha": _text_alpha(item),
-        "enable": f"between(t,{_secs(item.start)},{_secs(item.end)})",
+        "enable": _during(item),
     }
     if box:
         options.update(box=1, boxcolor=_ffmpeg_color(box), boxborderw=max(2, size // 2))
@@ -128,7 +133,9 @@ def compile_render(
 
     for item in timeline.items:
         element = item.element
-        length = _secs(item.end - item.start)
+        # One frame more than shown: overlay drops a layer's last frame at its end of stream,
+        # and ``enable`` hides the layer at ``end`` anyway.
+        length = _secs(item.end - item.start + 1 / profile.fps)
         if element.type in ("image", "video"):
             path = _media_path(element, inputs)
             x, y, w, h = canvas.box(element)
@@ -159,7 +166,7 @@ def compile_render(
                 x=x,
                 y=y,
                 eof_action="pass",
-                enable=f"between(t,{_secs(item.start)},{_secs(item.end)})",
+                enable=_during(item),
             )
         elif element.type == "audio":
             if profile.has_audio:
@@ -182,7 +189,7 @@ def compile_render(
                 h=h,
                 color=_ffmpeg_color(element.color),
                 t="fill",
-                enable=f"between(t,{_secs(item.start)},{_secs(item.end)})",
+                enable=_during(item),
             )
 
     if profile.vcodec != "gif":

@@ -170,6 +170,10 @@ def test_runtime_error_names_the_line():
         "{{ 'x' * 10000000 }}",
         "{{ (10 ** 64) ** 64 }}",
         "{{ range(10 ** 7) | list }}",
+        "{% include '/etc/passwd' %}",
+        "{% extends 'base.html' %}",
+        "{% from 'macros.html' import m %}",
+        "{{ lipsum(100000) }}",
     ],
 )
 def test_sandbox_refuses_escapes_and_blowups(source):
