@@ -4,12 +4,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 import accounts.api
 import accounts.dashboard.urls
+import documents.api
 from core.health import healthz
 from core.rpc import rpc_view
 
 dashboard_urls = accounts.dashboard.urls.urlpatterns
 
-rest_urls = accounts.api.urlpatterns
+rest_urls = accounts.api.urlpatterns + documents.api.urlpatterns
 
 urlpatterns = [
     path("api", rpc_view, name="rpc"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("v1/", include(rest_urls)),
     path("healthz", healthz, name="healthz"),
+    *documents.api.public_urlpatterns,
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
     path("", include((dashboard_urls, "dashboard"))),

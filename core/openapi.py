@@ -38,6 +38,7 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     descriptions = {
         400: "Bad request: invalid format or parameters",
         401: "Invalid or missing API key",
+        402: "Payment required: not enough credits (2004 No credit)",
         403: "Forbidden (inactive account or quota)",
         404: "Not found (also for another account's ids)",
         409: "Conflict",

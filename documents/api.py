@@ -1,0 +1,434 @@
+"""REST endpoints of seed 003: document templates, /v1/content, on-demand URLs, signed downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import path
+from django.views.decorators.http import require_GET
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.auth import account_of
+from core import errors
+from core.errors import AppError
+from core.openapi import error_responses
+from core.rest import json_error
+from documents import renderer, selectors, services
+from documents.models import DocumentRequest, DocumentTemplate
+
+SEED_TEMPLATE_ID = "c790fd3b-10ef-4a58-963b-b688e564eefa"
+SEED_FIELDS = {"First Name": "John", "Machine": "AK-2000", "Color": "Blue"}
+EXAMPLE_REQUEST_ID = "6f1d3c1e-8a9b-4c2d-9e0f-1a2b3c4d5e6f"
+
+
+# --- serializers (shape and schema) ---------------------------------------------------------
+
+
+class FieldSpecSerializer(serializers.Serializer):
+    Name = serializers.CharField(max_length=100, help_text="As users see it; spaces allowed ('First Name')")
+    Type = serializers.ChoiceField(choices=renderer.FIELD_TYPES, default="text")
+    Required = serializers.BooleanField(default=False)
+    Default = serializers.JSONField(required=False, allow_null=True, default=None)
+    Sample = serializers.JSONField(required=False, allow_null=True, default=None, help_text="Used by previews")
+
+
+class AssetSerializer(serializers.Serializer):
+    Name = serializers.CharField(help_text="Refer to it in the HTML by this name: <img src=\"logo.png\">")
+    ContentType = serializers.CharField()
+    Size = serializers.IntegerField()
+
+
+class TemplateSerializer(serializers.Serializer):
+    TemplateId = serializers.UUIDField(read_only=True)
+    Name = serializers.CharField(max_length=200)
+    Html = serializers.CharField(help_text="Jinja2 (sandboxed): {{ fields['First Name'] }} or {{ First_Name }}")
+    Css = serializers.CharField(required=False, allow_blank=True, default="")
+    Fields = FieldSpecSerializer(many=True, required=False, default=list)
+    PageSize = serializers.ChoiceField(choices=DocumentTemplate.PageSize.values, default="A4")
+    Orientation = serializers.ChoiceField(choices=DocumentTemplate.Orientation.values, default="portrait")
+    Assets = AssetSerializer(many=True, read_only=True)
+    Created = serializers.DateTimeField(read_only=True)
+    Updated = serializers.DateTimeField(read_only=True)
+
+
+class OutputSerializer(serializers.Serializer):
+    Format = serializers.ChoiceField(choices=list(renderer.FORMATS), default="PDF")
+    Quality = serializers.ChoiceField(choices=renderer.QUALITIES, default="Display",
+                                      help_text="Display ≈ 150 dpi, Print = 300 dpi and full-resolution images")
+    Package = serializers.BooleanField(default=False, help_text="One ZIP holding every output file")
+    StrictPolicy = serializers.BooleanField(
+        default=False, help_text="true: an unknown or missing required field is a 400 naming it in param"
+    )
+
+
+class ContentRequestSerializer(serializers.Serializer):
+    TemplateId = serializers.CharField(help_text="ID of the template to use")
+    Fields = serializers.DictField(help_text="Key-value pairs of template fields")
+    Output = OutputSerializer(required=False)
+
+
+RequestIdSerializer = inline_serializer("ContentAccepted", {"RequestId": serializers.UUIDField()})
+ContentResultSerializer = inline_serializer(
+    "ContentResult",
+    {
+        "RequestId": serializers.UUIDField(),
+        "Status": serializers.ChoiceField(choices=["InProgress", "Completed", "Failed"]),
+        "URLs": serializers.ListField(child=serializers.URLField(), help_text="Signed; live 30 minutes"),
+        "ExpiresAt": serializers.DateTimeField(required=False, help_text="When the URLs stop working"),
+        "FailureDescription": serializers.CharField(required=False),
+    },
+)
+UrlSerializer = inline_serializer(
+    "OnDemandUrl", {"URL": serializers.URLField(), "ExpiresAt": serializers.DateTimeField()}
+)
+
+CONTENT_EXAMPLE = OpenApiExample(
+    "Seed 003",
+    request_only=True,
+    value={"TemplateId": SEED_TEMPLATE_ID, "Fields": SEED_FIELDS,
+           "Output": {"Format": "PDF", "Quality": "Display", "Package": False, "StrictPolicy": True}},
+)
+TEMPLATE_EXAMPLE = {
+    "TemplateId": SEED_TEMPLATE_ID,
+    "Name": "Machine certificate",
+    "Html": "<h1>Hello {{ fields['First Name'] }}</h1><p>Your {{ Machine }} in {{ Color }}.</p>",
+    "Css": "h1 { color: #4338ca; }",
+    "Fields": [
+        {"Name": "First Name", "Type": "text", "Required": True, "Default": None, "Sample": "Ada"},
+        {"Name": "Machine", "Type": "text", "Required": True, "Default": None, "Sample": "AK-2000"},
+        {"Name": "Color", "Type": "text", "Required": False, "Default": "Black", "Sample": "Blue"},
+    ],
+    "PageSize": "A4",
+    "Orientation": "portrait",
+    "Assets": [{"Name": "logo.png", "ContentType": "image/png", "Size": 5120}],
+    "Created": "2025-01-01T10:00:00Z",
+    "Updated": "2025-01-01T10:00:00Z",
+}
+
+
+def _invalid(param: str, message: str) -> AppError:
+    return AppError(errors.INVALID_REQUEST, param=param, detail=message)
+
+
+def template_json(template: DocumentTemplate) -> dict[str, Any]:
+    return {
+        "TemplateId": str(template.template_id),
+        "Name": template.name,
+        "Html": template.html,
+        "Css": template.css,
+        "Fields": [
+            {"Name": f["name"], "Type": f["type"], "Required": f["required"], "Default": f["default"],
+             "Sample": f["sample"]}
+            for f in template.fields
+        ],
+        "PageSize": template.page_size,
+        "Orientation": template.orientation,
+        "Assets": [{"Name": a.name, "ContentType": a.content_type, "Size": a.size} for a in selectors.asset_list(template=template)],
+        "Created": template.created_at.isoformat().replace("+00:00", "Z"),
+        "Updated": template.updated_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+def _template_values(data: Any, *, partial: bool) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise _invalid("", "The body must be a JSON object")
+    serializer = TemplateSerializer(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    valid = serializer.validated_data
+    names = {"Name": "name", "Html": "html", "Css": "css", "PageSize": "page_size", "Orientation": "orientation"}
+    values = {model: valid[api] for api, model in names.items() if api in valid and (not partial or api in data)}
+    if "Fields" in data or not partial:
+        values["fields"] = [
+            {"name": f["Name"], "type": f["Type"], "required": f["Required"], "default": f.get("Default"),
+             "sample": f.get("Sample")}
+            for f in valid.get("Fields", [])
+        ]
+    return values
+
+
+# --- templates ------------------------------------------------------------------------
+
+
+class TemplateListView(APIView):
+    @extend_schema(
+        responses={200: TemplateSerializer(many=True), **error_responses()},
+        examples=[OpenApiExample("Templates", value=[TEMPLATE_EXAMPLE], response_only=True)],
+        tags=["documents"],
+    )
+    def get(self, request):
+        """The account's document templates, most recently changed first."""
+        return Response([template_json(t) for t in selectors.template_list(account=account_of(request))])
+
+    @extend_schema(
+        request=TemplateSerializer,
+        responses={201: TemplateSerializer, **error_responses(400)},
+        examples=[OpenApiExample("Template", value={k: TEMPLATE_EXAMPLE[k] for k in
+                                                    ("Name", "Html", "Css", "Fields", "PageSize", "Orientation")},
+                                 request_only=True),
+                  OpenApiExample("Created", value=TEMPLATE_EXAMPLE, response_only=True, status_codes=["201"])],
+        tags=["documents"],
+    )
+    def post(self, request):
+        """Create a document template (the HTML is checked: syntax and sandbox errors are a 400)."""
+        values = _template_values(request.data, partial=False)
+        template = services.template_create(account=account_of(request), **values)
+        return Response(template_json(template), status=status.HTTP_201_CREATED)
+
+
+TEMPLATE_ID_PARAM = OpenApiParameter("templateId", OpenApiTypes.UUID, OpenApiParameter.PATH,
+                                     description="ID of the template")
+
+
+class TemplateDetailView(APIView):
+    @extend_schema(
+        parameters=[TEMPLATE_ID_PARAM],
+        responses={200: TemplateSerializer, **error_responses(404)},
+        examples=[OpenApiExample("Template", value=TEMPLATE_EXAMPLE, response_only=True)],
+        tags=["documents"],
+    )
+    def get(self, request, templateId: str):
+        """Information about a template, including its fields (name, type, required, default)."""
+        template = selectors.template_get(account=account_of(request), template_id=templateId, param="templateId")
+        return Response(template_json(template))
+
+    @extend_schema(
+        parameters=[TEMPLATE_ID_PARAM], request=TemplateSerializer,
+        responses={200: TemplateSerializer, **error_responses(400, 404)},
+        examples=[OpenApiExample("Rename", value={"Name": "Certificate v2"}, request_only=True),
+                  OpenApiExample("Template", value=TEMPLATE_EXAMPLE, response_only=True)],
+        tags=["documents"],
+    )
+    def patch(self, request, templateId: str):
+        """Change some of a template's properties."""
+        account = account_of(request)
+        template = selectors.template_get(account=account, template_id=templateId, param="templateId")
+        template = services.template_update(account=account, template=template,
+                                            **_template_values(request.data, partial=True))
+        return Response(template_json(template))
+
+    @extend_schema(
+        parameters=[TEMPLATE_ID_PARAM], request=TemplateSerializer,
+        responses={200: TemplateSerializer, **error_responses(400, 404)},
+        examples=[OpenApiExample("Template", value=TEMPLATE_EXAMPLE, response_only=True)],
+        tags=["documents"],
+    )
+    def put(self, request, templateId: str):
+        """Replace a template's properties (its id, assets and requests stay)."""
+        account = account_of(request)
+        template = selectors.template_get(account=account, template_id=templateId, param="templateId")
+        template = services.template_update(account=account, template=template,
+                                            **_template_values(request.data, partial=False))
+        return Response(template_json(template))
+
+    @extend_schema(
+        parameters=[TEMPLATE_ID_PARAM],
+        responses={204: None, **error_responses(404)},
+        tags=["documents"],
+    )
+    def delete(self, request, templateId: str):
+        """Delete a template, its assets and its on-demand URLs."""
+        account = account_of(request)
+        template = selectors.template_get(account=account, template_id=templateId, param="templateId")
+        services.template_delete(account=account, template=template)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TemplateAssetsView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        parameters=[TEMPLATE_ID_PARAM],
+        request={"multipart/form-data": inline_serializer(
+            "AssetUpload", {"file": serializers.FileField(),
+                            "name": serializers.CharField(required=False, help_text="Defaults to the file name")})},
+        responses={201: AssetSerializer, **error_responses(400, 404, 413)},
+        examples=[OpenApiExample("Asset", value={"Name": "logo.png", "ContentType": "image/png", "Size": 5120},
+                                 response_only=True, status_codes=["201"])],
+        tags=["documents"],
+    )
+    def post(self, request, templateId: str):
+        """Upload (or replace) a file the template refers to by name, e.g. ``<img src="logo.png">``."""
+        account = account_of(request)
+        template = selectors.template_get(account=account, template_id=templateId, param="templateId")
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise _invalid("file", "Send the asset as multipart field 'file'")
+        name = request.data.get("name") or upload.name
+        asset = services.asset_put(account=account, template=template, name=name, content=upload.read(),
+                                   content_type=upload.content_type or "")
+        return Response({"Name": asset.name, "ContentType": asset.content_type, "Size": asset.size},
+                        status=status.HTTP_201_CREATED)
+
+
+class TemplateAssetView(APIView):
+    @extend_schema(parameters=[TEMPLATE_ID_PARAM], responses={204: None, **error_responses(404)}, tags=["documents"])
+    def delete(self, request, templateId: str, name: str):
+        """Remove an asset from a template."""
+        account = account_of(request)
+        template = selectors.template_get(account=account, template_id=templateId, param="templateId")
+        services.asset_delete(account=account, template=template, name=name)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- content ----------------------------------------------------------------------------
+
+
+def _content_body(data: Any) -> tuple[str, Any, Any]:
+    """TemplateId, Fields and Output of a /v1/content body, with exact JSON types."""
+    if not isinstance(data, dict):
+        raise _invalid("", "The body must be a JSON object with TemplateId, Fields and Output")
+    template_id = data.get("TemplateId")
+    if template_id is None:
+        raise _invalid("TemplateId", "TemplateId is required")
+    if not isinstance(template_id, str):
+        raise _invalid("TemplateId", "TemplateId must be a string")
+    if "Fields" not in data:
+        raise _invalid("Fields", "Fields is required")
+    if not isinstance(data["Fields"], dict):
+        raise _invalid("Fields", "Fields must be an object of field name → value")
+    output = data.get("Output")
+    if output is not None and not isinstance(output, dict):
+        raise _invalid("Output", "Output must be an object")
+    return template_id, data["Fields"], output
+
+
+def content_result(request: DocumentRequest, base_url: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"RequestId": str(request.request_id), "Status": request.api_status,
+                            "URLs": services.request_urls(request, base_url)}
+    if request.status == DocumentRequest.Status.COMPLETED:
+        body["ExpiresAt"] = services.download_expires_at(request).isoformat().replace("+00:00", "Z")
+    if request.status == DocumentRequest.Status.FAILED:
+        body["FailureDescription"] = request.failure_description
+    return body
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+class ContentView(APIView):
+    @extend_schema(
+        request=ContentRequestSerializer,
+        responses={202: RequestIdSerializer, **error_responses(400, 402, 404)},
+        examples=[CONTENT_EXAMPLE,
+                  OpenApiExample("Accepted", value={"RequestId": EXAMPLE_REQUEST_ID}, response_only=True,
+                                 status_codes=["202"])],
+        tags=["documents"],
+    )
+    def post(self, request):
+        """Generate a document from a template: rendering starts now and one credit is charged now.
+        Poll ``GET /v1/content?requestId=`` for the result."""
+        account = account_of(request)
+        template_id, fields, output = _content_body(request.data)
+        template = selectors.template_get(account=account, template_id=template_id)
+        created = services.content_request_create(account=account, template=template, fields=fields, output=output)
+        return Response({"RequestId": str(created.request_id)}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("requestId", OpenApiTypes.UUID, required=True,
+                                     description="ID of the content generation request")],
+        responses={200: ContentResultSerializer, **error_responses(400, 404)},
+        examples=[
+            OpenApiExample("Completed", value={
+                "RequestId": EXAMPLE_REQUEST_ID, "Status": "Completed",
+                "URLs": ["https://api.example.com/v1/files/WyI2ZjFk...:1tQk..."],
+                "ExpiresAt": "2025-01-01T10:30:00Z"}, response_only=True),
+            OpenApiExample("In progress", value={"RequestId": EXAMPLE_REQUEST_ID, "Status": "InProgress",
+                                                 "URLs": []}, response_only=True),
+            OpenApiExample("Failed", value={"RequestId": EXAMPLE_REQUEST_ID, "Status": "Failed", "URLs": [],
+                                            "FailureDescription": "Template error on line 3: division by zero"},
+                           response_only=True),
+        ],
+        tags=["documents"],
+    )
+    def get(self, request):
+        """The status and result of a content generation request. URLs stay live 30 minutes."""
+        request_id = request.query_params.get("requestId")
+        if not request_id:
+            raise _invalid("requestId", "requestId is required")
+        found = selectors.request_get(account=account_of(request), request_id=request_id)
+        return Response(content_result(found, _base_url(request)))
+
+
+class ContentUrlView(APIView):
+    @extend_schema(
+        request=ContentRequestSerializer,
+        responses={200: UrlSerializer, **error_responses(400, 404)},
+        examples=[
+            OpenApiExample("Seed 003", request_only=True, value={
+                "TemplateId": SEED_TEMPLATE_ID, "Fields": SEED_FIELDS,
+                "Output": {"Format": "PDF", "Quality": "Display"}}),
+            OpenApiExample("URL", response_only=True, value={
+                "URL": "https://api.example.com/d/3q2-7wEAAAB0ZXN0X3Rva2VuXzEyMzQ",
+                "ExpiresAt": "2025-01-31T10:00:00Z"}),
+        ],
+        tags=["documents"],
+    )
+    def post(self, request):
+        """A URL (valid 30 days) that renders the PDF when opened; a credit is charged on the first open only."""
+        account = account_of(request)
+        template_id, fields, output = _content_body(request.data)
+        template = selectors.template_get(account=account, template_id=template_id)
+        link = services.link_create(account=account, template=template, fields=fields, output=output)
+        return Response({"URL": f"{_base_url(request)}/d/{link.token}",
+                         "ExpiresAt": link.expires_at.isoformat().replace("+00:00", "Z")})
+
+
+# --- public downloads (no API key: the signed or random token is the credential) ---------------
+
+
+def _file_response(handle, *, filename: str, content_type: str) -> HttpResponse:
+    response = FileResponse(handle, content_type=content_type, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+def file_download(request: HttpRequest, token: str) -> HttpResponse:
+    """``/v1/files/<signed token>``: an output of a completed request, for 30 minutes."""
+    try:
+        entry = services.download_open(token=token)
+    except AppError as exc:
+        return json_error(exc)
+    return _file_response(default_storage.open(entry["key"], "rb"), filename=entry["name"],
+                          content_type=entry["content_type"])
+
+
+@require_GET
+def link_download(request: HttpRequest, token: str) -> HttpResponse:
+    """``/d/<token>``: the on-demand document (rendered on the first open, then from the cache)."""
+    try:
+        link, data = services.link_open(token=token)
+    except AppError as exc:
+        return json_error(exc)
+    if data is not None:
+        response = HttpResponse(data, content_type=link.cached_content_type)
+        response["Content-Disposition"] = f'inline; filename="{link.cached_filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+    response = _file_response(default_storage.open(link.cached_key, "rb"), filename=link.cached_filename,
+                              content_type=link.cached_content_type)
+    response["Content-Disposition"] = f'inline; filename="{link.cached_filename}"'
+    return response
+
+
+urlpatterns = [
+    path("templates", TemplateListView.as_view(), name="document-templates"),
+    path("templates/<str:templateId>", TemplateDetailView.as_view(), name="document-template"),
+    path("templates/<str:templateId>/assets", TemplateAssetsView.as_view(), name="document-template-assets"),
+    path("templates/<str:templateId>/assets/<str:name>", TemplateAssetView.as_view(),
+         name="document-template-asset"),
+    path("content", ContentView.as_view(), name="content"),
+    path("content/url", ContentUrlView.as_view(), name="content-url"),
+    path("files/<str:token>", file_download, name="document-file"),
+]
+
+public_urlpatterns = [path("d/<str:token>", link_download, name="document-link")]

@@ -1,0 +1,56 @@
+"""Reads of the documents app, always scoped to an account."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Prefetch, QuerySet
+
+from core import errors
+from core.errors import AppError
+from documents.models import DocumentAsset, DocumentRequest, DocumentTemplate, OnDemandLink
+
+
+def _uuid(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def template_list(*, account) -> QuerySet[DocumentTemplate]:
+    assets = DocumentAsset.objects.for_account(account)
+    return DocumentTemplate.objects.for_account(account).prefetch_related(Prefetch("assets", queryset=assets))
+
+
+def asset_list(*, template: DocumentTemplate) -> list[DocumentAsset]:
+    """The template's assets (prefetched by :func:`template_list`, else one scoped query)."""
+    cached = getattr(template, "_prefetched_objects_cache", {}).get("assets")
+    if cached is not None:
+        return list(cached)
+    return list(DocumentAsset.objects.for_account(template.account_id).filter(template=template))
+
+
+def template_get(*, account, template_id: object, param: str = "TemplateId") -> DocumentTemplate:
+    """The account's template, or 404 naming ``param`` (another account's id is "not found")."""
+    key = _uuid(template_id)
+    template = key and DocumentTemplate.objects.for_account(account).filter(template_id=key).first()
+    if not template:
+        raise AppError(errors.TEMPLATE_NOT_FOUND, param=param, detail=f"Template {template_id} not found")
+    return template
+
+
+def request_list(*, account, limit: int = 100) -> QuerySet[DocumentRequest]:
+    return DocumentRequest.objects.for_account(account).select_related("template")[:limit]
+
+
+def request_get(*, account, request_id: object, param: str = "requestId") -> DocumentRequest:
+    key = _uuid(request_id)
+    found = key and DocumentRequest.objects.for_account(account).filter(request_id=key).first()
+    if not found:
+        raise AppError(errors.NOT_FOUND_ERROR, param=param, detail=f"Request {request_id} not found")
+    return found
+
+
+def link_list(*, account, limit: int = 100) -> QuerySet[OnDemandLink]:
+    return OnDemandLink.objects.for_account(account).select_related("template")[:limit]

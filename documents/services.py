@@ -1,0 +1,381 @@
+"""Every write of the documents app: templates and assets, rendering requests,
+signed download links and on-demand links."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import tempfile
+from dataclasses import asdict
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import django_rq
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+
+from accounts.services import credits_charge, credits_refund
+from core import errors
+from core.errors import AppError
+from documents import clock, renderer
+from documents.models import DocumentAsset, DocumentRequest, DocumentTemplate, OnDemandLink
+
+try:
+    from webhooks.services import event_emit
+except ImportError:  # the webhooks app is built in parallel; events start flowing once it exists
+    event_emit = None
+
+log = logging.getLogger(__name__)
+
+CREDITS_PER_DOCUMENT = 1
+DOWNLOAD_TTL = timedelta(minutes=30)
+LINK_TTL = timedelta(days=30)
+FILES_SALT = "documents.files"
+ASSET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+MAX_ASSET_BYTES = 20_000_000
+JOB_QUEUE = "documents"
+
+
+# --- templates ------------------------------------------------------------------
+
+
+def field_specs(raw: Any) -> list[renderer.FieldSpec]:
+    """Stored/submitted field dicts → FieldSpecs; 400 naming the bad entry."""
+    if not isinstance(raw, list):
+        raise AppError(errors.INVALID_REQUEST, param="Fields", detail="Fields must be a list")
+    specs, seen = [], set()
+    for index, item in enumerate(raw):
+        param = f"Fields[{index}]"
+        if not isinstance(item, dict):
+            raise AppError(errors.INVALID_REQUEST, param=param, detail="Each field must be an object")
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name) > 100:
+            raise AppError(errors.INVALID_REQUEST, param=f"{param}.Name", detail="A field needs a name (1-100 chars)")
+        if name in seen:
+            raise AppError(errors.INVALID_REQUEST, param=f"{param}.Name", detail=f"Duplicated field '{name}'")
+        seen.add(name)
+        if not isinstance(item.get("required", False), bool):
+            raise AppError(errors.INVALID_REQUEST, param=f"{param}.Required", detail="Required must be a boolean")
+        try:
+            spec = renderer.FieldSpec(
+                name=name,
+                type=item.get("type") or "text",
+                required=item.get("required", False),
+                default=item.get("default"),
+                sample=item.get("sample"),
+            )
+        except ValueError as exc:
+            raise AppError(errors.INVALID_REQUEST, param=f"{param}.Type", detail=str(exc)) from None
+        for attr in ("default", "sample"):
+            value = getattr(spec, attr)
+            if value is not None:
+                try:
+                    renderer.merge_fields([spec], {name: value}, strict=False)
+                except renderer.FieldError as exc:
+                    raise AppError(
+                        errors.INVALID_REQUEST, param=f"{param}.{attr.title()}", detail=f"{attr.title()}: {exc.message}"
+                    ) from None
+        specs.append(spec)
+    return specs
+
+
+def specs_of(template: DocumentTemplate) -> list[renderer.FieldSpec]:
+    return [renderer.FieldSpec(**item) for item in template.fields]
+
+
+def _check_layout(page_size: str, orientation: str) -> None:
+    if page_size not in DocumentTemplate.PageSize.values:
+        raise AppError(errors.INVALID_REQUEST, param="PageSize",
+                       detail=f"PageSize must be one of {', '.join(DocumentTemplate.PageSize.values)}")
+    if orientation not in DocumentTemplate.Orientation.values:
+        raise AppError(errors.INVALID_REQUEST, param="Orientation", detail="Orientation must be portrait or landscape")
+
+
+def _validated(html: str, css: str, fields: Any, page_size: str, orientation: str) -> list[dict]:
+    if not html.strip():
+        raise AppError(errors.INVALID_REQUEST, param="Html", detail="Html may not be empty")
+    specs = field_specs(fields)
+    _check_layout(page_size, orientation)
+    try:
+        renderer.validate_template(html, css)
+    except renderer.TemplateError as exc:
+        raise AppError(errors.INVALID_REQUEST, param=exc.param.title(), detail=exc.message) from None
+    return [asdict(spec) for spec in specs]
+
+
+def template_create(
+    *,
+    account,
+    name: str,
+    html: str,
+    css: str = "",
+    fields: list[dict] | None = None,
+    page_size: str = "A4",
+    orientation: str = "portrait",
+    template_id=None,
+) -> DocumentTemplate:
+    stored = _validated(html, css, fields or [], page_size, orientation)
+    template = DocumentTemplate(
+        account=account, name=name, html=html, css=css, fields=stored, page_size=page_size, orientation=orientation
+    )
+    if template_id is not None:
+        template.template_id = template_id
+    template.save()
+    return template
+
+
+def template_update(*, account, template: DocumentTemplate, **changes: Any) -> DocumentTemplate:
+    """Change any of name, html, css, fields, page_size, orientation (others untouched)."""
+    assert template.account_id == account.pk
+    values = {
+        "name": template.name,
+        "html": template.html,
+        "css": template.css,
+        "fields": template.fields,
+        "page_size": template.page_size,
+        "orientation": template.orientation,
+    } | {key: value for key, value in changes.items() if value is not None}
+    values["fields"] = _validated(values["html"], values["css"], values["fields"], values["page_size"],
+                                  values["orientation"])
+    for key, value in values.items():
+        setattr(template, key, value)
+    template.save()
+    return template
+
+
+def template_delete(*, account, template: DocumentTemplate) -> None:
+    assert template.account_id == account.pk
+    keys = [asset.storage_key for asset in DocumentAsset.objects.for_account(account).filter(template=template)]
+    template.delete()
+    transaction.on_commit(lambda: [default_storage.delete(key) for key in keys])
+
+
+def _store(key: str, data: bytes) -> None:
+    """Write ``data`` at exactly ``key`` (a rerun overwrites rather than adding a suffix)."""
+    if default_storage.exists(key):
+        default_storage.delete(key)
+    saved = default_storage.save(key, ContentFile(data))
+    if saved != key:  # a concurrent writer took the name: ours is identical content
+        default_storage.delete(saved)
+
+
+def asset_put(*, account, template: DocumentTemplate, name: str, content: bytes,
+              content_type: str = "") -> DocumentAsset:
+    """Add or replace the file a template refers to as ``name`` (``<img src="logo.png">``)."""
+    if not ASSET_NAME.fullmatch(name or "") or ".." in name:
+        raise AppError(errors.INVALID_REQUEST, param="name",
+                       detail="Asset names use letters, digits, '.', '_' and '-' (no folders)")
+    if len(content) > MAX_ASSET_BYTES:
+        raise AppError(errors.PAYLOAD_TOO_LARGE, param="file", detail=f"An asset may not exceed {MAX_ASSET_BYTES} bytes")
+    key = f"documents/{account.public_id}/templates/{template.template_id}/assets/{name}"
+    _store(key, content)
+    asset, _ = DocumentAsset.objects.for_account(account).update_or_create(
+        account=account, template=template, name=name,
+        defaults={"storage_key": key, "content_type": content_type, "size": len(content)},
+    )
+    return asset
+
+
+def asset_delete(*, account, template: DocumentTemplate, name: str) -> None:
+    asset = DocumentAsset.objects.for_account(account).filter(template=template, name=name).first()
+    if asset is None:
+        raise AppError(errors.NOT_FOUND_ERROR, param="name", detail=f"Asset {name} not found")
+    asset.delete()
+    transaction.on_commit(lambda: default_storage.delete(asset.storage_key))
+
+
+def _render(template: DocumentTemplate, supplied: dict, output: renderer.Output) -> list[tuple[str, str, bytes]]:
+    """The template's assets copied into a private directory, then the pure renderer."""
+    assets = DocumentAsset.objects.for_account(template.account_id).filter(template=template) if template.pk else []
+    with tempfile.TemporaryDirectory(prefix="doc-render-") as workdir:
+        paths = {}
+        for asset in assets:
+            target = Path(workdir) / asset.name
+            with default_storage.open(asset.storage_key, "rb") as source:
+                target.write_bytes(source.read())
+            paths[asset.name] = str(target)
+        return renderer.render_document(
+            template.html, template.css, specs_of(template), supplied, output,
+            assets=paths, page_size=template.page_size, orientation=template.orientation,
+        )
+
+
+def template_preview(*, account, template: DocumentTemplate | None, html: str, css: str, fields: Any,
+                     page_size: str, orientation: str, dpi: int = 72) -> bytes:
+    """The first page rendered with the fields' sample values, as PNG (the dashboard's live preview)."""
+    specs = field_specs(fields)
+    _check_layout(page_size, orientation)
+    draft = DocumentTemplate(account=account, html=html, css=css, fields=[asdict(s) for s in specs],
+                             page_size=page_size, orientation=orientation)
+    if template is not None:
+        draft.pk, draft.template_id = template.pk, template.template_id
+    files = _render(draft, renderer.sample_fields(specs), renderer.Output())
+    return renderer.rasterize(files[0][2], fmt="PNG", dpi=dpi)[0]
+
+
+# --- immediate rendering (POST /v1/content) ------------------------------------------
+
+
+def parse_output(raw: Any) -> renderer.Output:
+    if raw is None:
+        return renderer.Output()
+    return renderer.Output.from_json(raw)
+
+
+def content_request_create(*, account, template: DocumentTemplate, fields: Any, output: Any) -> DocumentRequest:
+    """Check the fields, charge the account, record the request and queue the render."""
+    parsed = parse_output(output)
+    renderer.merge_fields(specs_of(template), fields, strict=parsed.strict_policy)  # 400 before any charge
+    with transaction.atomic():
+        credits_charge(account=account, amount=CREDITS_PER_DOCUMENT)
+        request = DocumentRequest.objects.create(
+            account=account, template=template, template_name=template.name, fields=fields,
+            output=asdict(parsed), charged_credits=CREDITS_PER_DOCUMENT,
+        )
+        transaction.on_commit(lambda: enqueue_render(request))
+    return request
+
+
+def enqueue_render(request: DocumentRequest) -> None:
+    from documents import jobs
+
+    django_rq.get_queue(JOB_QUEUE).enqueue(
+        jobs.document_request_run, request.pk, job_id=f"document-request-{request.request_id}"
+    )
+
+
+def request_urls(request: DocumentRequest, base_url: str = "") -> list[str]:
+    if request.status != DocumentRequest.Status.COMPLETED:
+        return []
+    return [f"{base_url}/v1/files/{download_token(request, index)}" for index in range(len(request.outputs))]
+
+
+def download_token(request: DocumentRequest, index: int) -> str:
+    return signing.dumps([str(request.request_id), index], salt=FILES_SALT)
+
+
+def download_expires_at(request: DocumentRequest):
+    return request.completed_at + DOWNLOAD_TTL if request.completed_at else None
+
+
+def download_open(*, token: str) -> dict:
+    """The output a signed token names: ``{"name", "key", "content_type", "size"}``; 404, or 410 once expired."""
+    try:
+        request_id, index = signing.loads(token, salt=FILES_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown download link") from None
+    request = DocumentRequest.objects.unscoped().filter(request_id=request_id).first()
+    if request is None or request.status != DocumentRequest.Status.COMPLETED or not (
+        isinstance(index, int) and 0 <= index < len(request.outputs)
+    ):
+        raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown download link")
+    if clock.now() >= download_expires_at(request):
+        raise AppError(errors.GONE, detail="This download link expired 30 minutes after the document was ready")
+    return request.outputs[index]
+
+
+def _emit(request: DocumentRequest, event: str) -> None:
+    if event_emit is None:
+        return
+    payload = {"RequestId": str(request.request_id), "Status": request.api_status,
+               "URLs": request_urls(request, getattr(settings, "PUBLIC_BASE_URL", ""))}
+    if request.failure_description:
+        payload["FailureDescription"] = request.failure_description
+    event_emit(account=request.account, event=event, payload=payload)
+
+
+def document_request_process(*, request_pk: int) -> None:
+    """The job: claim, render, store under deterministic keys, mark done last. Safe to run twice."""
+    started = DocumentRequest.objects.unscoped().filter(
+        pk=request_pk, status=DocumentRequest.Status.QUEUED
+    ).update(status=DocumentRequest.Status.RUNNING, started_at=clock.now())
+    if not started:
+        return
+    request = DocumentRequest.objects.unscoped().select_related("template", "account").get(pk=request_pk)
+    try:
+        if request.template is None:
+            raise AppError(errors.TEMPLATE_NOT_FOUND, detail="The template was deleted before the render")
+        output = renderer.Output(**request.output)
+        files = _render(request.template, request.fields, output)
+        outputs = []
+        for name, content_type, data in files:
+            key = f"documents/{request.account.public_id}/requests/{request.request_id}/{name}"
+            _store(key, data)
+            outputs.append({"name": name, "key": key, "content_type": content_type, "size": len(data)})
+    except Exception as exc:
+        if isinstance(exc, AppError):
+            description = exc.message
+        else:
+            log.exception("document request %s failed", request.request_id)
+            description = "Internal error while rendering the document"
+        _finish_failed(request, description)
+        return
+    with transaction.atomic():
+        done = DocumentRequest.objects.unscoped().filter(pk=request.pk, status=DocumentRequest.Status.RUNNING).update(
+            status=DocumentRequest.Status.COMPLETED, outputs=outputs, completed_at=clock.now()
+        )
+        if done:
+            request.refresh_from_db()
+            _emit(request, "document.completed")
+
+
+def _finish_failed(request: DocumentRequest, description: str) -> None:
+    with transaction.atomic():
+        failed = DocumentRequest.objects.unscoped().filter(pk=request.pk, status=DocumentRequest.Status.RUNNING).update(
+            status=DocumentRequest.Status.FAILED, failure_description=description, completed_at=clock.now()
+        )
+        if failed:
+            credits_refund(account=request.account, amount=request.charged_credits)
+            request.refresh_from_db()
+            _emit(request, "document.failed")
+
+
+# --- on-demand rendering (POST /v1/content/url, GET /d/<token>) ------------------------
+
+
+def link_create(*, account, template: DocumentTemplate, fields: Any, output: Any) -> OnDemandLink:
+    parsed = parse_output(output if output is not None else {})
+    if parsed.format != "PDF":
+        raise AppError(errors.INVALID_REQUEST, param="Output.Format", detail="On-demand URLs support only PDF")
+    if parsed.package:
+        raise AppError(errors.INVALID_REQUEST, param="Output.Package", detail="On-demand URLs return the PDF itself")
+    renderer.merge_fields(specs_of(template), fields, strict=parsed.strict_policy)
+    return OnDemandLink.objects.create(
+        account=account, template=template, fields=fields, output=asdict(parsed),
+        token=secrets.token_urlsafe(24), expires_at=clock.now() + LINK_TTL,
+    )
+
+
+def link_open(*, token: str) -> tuple[OnDemandLink, bytes | None]:
+    """The link's document: ``(link, pdf bytes)`` on the first open (rendered and charged now),
+    ``(link, None)`` afterwards — the caller streams ``link.cached_key``. 404 / 410 when expired."""
+    now = clock.now()
+    link = OnDemandLink.objects.unscoped().filter(token=token).first()
+    if link is None:
+        raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown link")
+    if now >= link.expires_at:
+        raise AppError(errors.GONE, detail="This link expired 30 days after it was created")
+    if link.cached_key:
+        OnDemandLink.objects.unscoped().filter(pk=link.pk).update(opens=F("opens") + 1, last_opened_at=now)
+        return link, None
+    with transaction.atomic():
+        link = OnDemandLink.objects.unscoped().select_for_update().select_related("template", "account").get(pk=link.pk)
+        if link.cached_key:  # another open rendered it while we waited for the lock
+            OnDemandLink.objects.unscoped().filter(pk=link.pk).update(opens=F("opens") + 1, last_opened_at=now)
+            return link, None
+        credits_charge(account=link.account, amount=CREDITS_PER_DOCUMENT)  # rolled back if the render fails
+        name, content_type, data = _render(link.template, link.fields, renderer.Output(**link.output))[0]
+        key = f"documents/{link.account.public_id}/links/{link.pk}/{name}"
+        _store(key, data)
+        OnDemandLink.objects.unscoped().filter(pk=link.pk).update(
+            cached_key=key, cached_content_type=content_type, cached_filename=name,
+            charged_credits=CREDITS_PER_DOCUMENT, opens=F("opens") + 1, first_opened_at=now, last_opened_at=now,
+        )
+        link.refresh_from_db()
+    return link, data
