@@ -211,8 +211,8 @@ def sample_fields(specs: list[FieldSpec]) -> dict[str, Any]:
 
 def field_identifier(name: str) -> str:
     """The template variable a field is also reachable as: ``First Name`` → ``First_Name``."""
-    ident = re.sub(r"\W", "_", name)
-    return f"_{ident}" if not ident or ident[0].isdigit() else ident
+    ident = "".join(char if f"_{char}".isidentifier() else "_" for char in name)
+    return ident if ident.isidentifier() else f"_{ident}"
 
 
 # --- HTML ---------------------------------------------------------------------

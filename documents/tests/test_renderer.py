@@ -9,6 +9,8 @@ import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 from xhtml2pdf import pisa
@@ -116,6 +118,11 @@ def test_field_spec_rejects_unknown_type():
 def test_sample_fields():
     assert renderer.sample_fields(SPECS)["First Name"] == "Ada"
     assert renderer.sample_fields(SPECS)["rows"] == []
+
+
+@given(st.text(max_size=30))
+def test_field_identifier_is_always_an_identifier(name):
+    assert renderer.field_identifier(name).isidentifier()
 
 
 def test_output_from_json():
