@@ -1,0 +1,93 @@
+"""The documents job through a real RQ queue and worker: claiming, deterministic keys, failure, events."""
+
+from __future__ import annotations
+
+import django_rq
+from django.core.files.storage import default_storage
+from django.db import connection
+
+from accounts.models import Account
+from documents import services
+from documents.models import DocumentRequest
+from documents.tests.conftest import SEED_TEMPLATE_ID
+
+BODY_FIELDS = {"First Name": "John", "Machine": "AK-2000"}
+
+
+def create(tenant, template, django_capture_on_commit_callbacks, output=None) -> DocumentRequest:
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.content_request_create(account=tenant.account, template=template, fields=BODY_FIELDS,
+                                               output=output)
+
+
+def test_job_is_queued_on_documents_with_a_deterministic_id(tenant, seed_template, django_capture_on_commit_callbacks):
+    request = create(tenant, seed_template, django_capture_on_commit_callbacks)
+    queue = django_rq.get_queue("documents")
+    assert queue.job_ids == [f"document-request-{request.request_id}"]
+    job = queue.fetch_job(f"document-request-{request.request_id}")
+    assert job.func_name == "documents.jobs.document_request_run" and job.args == (request.pk,)
+
+
+def test_job_stores_outputs_under_deterministic_keys(tenant, seed_template, django_capture_on_commit_callbacks,
+                                                     run_jobs):
+    request = create(tenant, seed_template, django_capture_on_commit_callbacks, {"Format": "JPG"})
+    run_jobs("documents")
+    request.refresh_from_db()
+    assert request.status == DocumentRequest.Status.COMPLETED and request.completed_at
+    key = f"documents/{tenant.account.public_id}/requests/{request.request_id}/document.jpg"
+    assert request.outputs == [{"name": "document.jpg", "key": key, "content_type": "image/jpeg",
+                                "size": default_storage.size(key)}]
+    # A second delivery of the same job (RQ retry, duplicate enqueue) changes nothing.
+    DocumentRequest.objects.for_account(tenant.account).filter(pk=request.pk).update(
+        status=DocumentRequest.Status.QUEUED)
+    services.enqueue_render(request)
+    run_jobs("documents")
+    request.refresh_from_db()
+    assert request.outputs[0]["key"] == key
+    assert sorted(default_storage.listdir(key.rsplit("/", 1)[0])[1]) == ["document.jpg"]
+
+
+def test_failure_refunds_once_and_emits(tenant, django_capture_on_commit_callbacks, run_jobs, monkeypatch):
+    events = []
+
+    def record(*, account, event, payload):
+        events.append((account.pk, event, payload, connection.in_atomic_block))
+
+    monkeypatch.setattr(services, "event_emit", record)
+    template = services.template_create(account=tenant.account, name="Broken",
+                                        html="<p>{% if fields.N == 0 %}{{ 1 / fields.N }}{% endif %}</p>",
+                                        fields=[{"name": "N", "type": "number"}])
+    before = Account.objects.get(pk=tenant.account.pk).credits
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.content_request_create(account=tenant.account, template=template, fields={"N": 0},
+                                                  output=None)
+    assert Account.objects.get(pk=tenant.account.pk).credits == before - 1
+    run_jobs("documents")
+    services.document_request_process(request_pk=request.pk)  # a rerun does not refund twice
+    request.refresh_from_db()
+    assert request.status == DocumentRequest.Status.FAILED and "division by zero" in request.failure_description
+    assert Account.objects.get(pk=tenant.account.pk).credits == before
+    assert events == [(tenant.account.pk, "document.failed",
+                       {"RequestId": str(request.request_id), "Status": "Failed", "URLs": [],
+                        "FailureDescription": request.failure_description}, True)]
+
+
+def test_completed_event(tenant, seed_template, django_capture_on_commit_callbacks, run_jobs, monkeypatch):
+    events = []
+    monkeypatch.setattr(services, "event_emit", lambda **kwargs: events.append(kwargs))
+    request = create(tenant, seed_template, django_capture_on_commit_callbacks)
+    run_jobs("documents")
+    [event] = events
+    assert event["event"] == "document.completed"
+    assert event["payload"]["RequestId"] == str(request.request_id) and event["payload"]["Status"] == "Completed"
+    assert event["payload"]["URLs"][0].endswith("/v1/files/" + event["payload"]["URLs"][0].rsplit("/", 1)[1])
+
+
+def test_deleted_template_fails_and_refunds(api, tenant, seed_template, django_capture_on_commit_callbacks, run_jobs):
+    request = create(tenant, seed_template, django_capture_on_commit_callbacks)
+    before = Account.objects.get(pk=tenant.account.pk).credits
+    assert api.delete(f"/v1/templates/{SEED_TEMPLATE_ID}").status_code == 204
+    run_jobs("documents")
+    result = api.get(f"/v1/content?requestId={request.request_id}").json()
+    assert result["Status"] == "Failed" and "deleted" in result["FailureDescription"]
+    assert Account.objects.get(pk=tenant.account.pk).credits == before + 1
