@@ -5,10 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 import accounts.api
 import accounts.dashboard.urls
 import documents.api
+import documents.dashboard.urls
 from core.health import healthz
 from core.rpc import rpc_view
 
-dashboard_urls = accounts.dashboard.urls.urlpatterns
+dashboard_urls = accounts.dashboard.urls.urlpatterns + documents.dashboard.urls.urlpatterns
 
 rest_urls = accounts.api.urlpatterns + documents.api.urlpatterns
 

@@ -1,0 +1,216 @@
+"""Dashboard pages of documents: templates (list, editor with live preview), requests, on-demand URLs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.dashboard.views import account_required
+from core import errors
+from core.errors import AppError
+from documents import clock, renderer, selectors, services
+from documents.models import DocumentRequest, DocumentTemplate
+
+STARTER_HTML = """<h1>Hello {{ fields["First Name"] }}</h1>
+<p>Your {{ Machine }} is ready.</p>
+"""
+STARTER_FIELDS = [
+    {"name": "First Name", "type": "text", "required": True, "default": None, "sample": "Ada"},
+    {"name": "Machine", "type": "text", "required": False, "default": None, "sample": "AK-2000"},
+]
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+
+
+def _value_from_text(text: str, kind: str, param: str) -> Any:
+    text = text.strip()
+    if not text:
+        return None
+    if kind == "list":
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise AppError(errors.INVALID_REQUEST, param=param,
+                           detail="A list value is JSON, e.g. [{\"item\": \"Widget\", \"qty\": 2}]") from None
+    return text
+
+
+def _posted_fields(post) -> list[dict]:
+    """The editor's fields table (parallel lists ``field_name``, ``field_type``, ...) as FieldSpec dicts."""
+    names, types = post.getlist("field_name"), post.getlist("field_type")
+    defaults, samples = post.getlist("field_default"), post.getlist("field_sample")
+    required = set(post.getlist("field_required"))  # the row indexes whose box is ticked
+    fields = []
+    for index, name in enumerate(names):
+        if not name.strip():
+            continue
+        kind = types[index] if index < len(types) else "text"
+        fields.append({
+            "name": name.strip(),
+            "type": kind,
+            "required": str(index) in required,
+            "default": _value_from_text(defaults[index] if index < len(defaults) else "", kind, f"Fields[{index}].Default"),
+            "sample": _value_from_text(samples[index] if index < len(samples) else "", kind, f"Fields[{index}].Sample"),
+        })
+    return fields
+
+
+def _posted_template(post) -> dict[str, Any]:
+    return {
+        "name": post.get("name", "").strip(),
+        "html": post.get("html", ""),
+        "css": post.get("css", ""),
+        "page_size": post.get("page_size", "A4"),
+        "orientation": post.get("orientation", "portrait"),
+    }
+
+
+@account_required
+def index(request: HttpRequest) -> HttpResponse:
+    account = request.account
+    now = clock.now()
+    requests_ = list(selectors.request_list(account=account, limit=50))
+    base = request.build_absolute_uri("/").rstrip("/")
+    rows = []
+    for item in requests_:
+        expires = services.download_expires_at(item)
+        live = item.status == DocumentRequest.Status.COMPLETED and expires and now < expires
+        rows.append({"request": item, "expires": expires, "live": live,
+                     "urls": services.request_urls(item, base) if live else []})
+    links = [{"link": link, "url": f"{base}/d/{link.token}", "expired": now >= link.expires_at}
+             for link in selectors.link_list(account=account, limit=50)]
+    return render(request, "documents/index.html", {
+        "templates": selectors.template_list(account=account),
+        "requests": rows,
+        "links": links,
+    })
+
+
+def _editor(request: HttpRequest, template: DocumentTemplate | None, values: dict, fields: list[dict],
+            error: AppError | None = None, status: int = 200) -> HttpResponse:
+    rows = [{**field, "default_text": _value_text(field.get("default")), "sample_text": _value_text(field.get("sample"))}
+            for field in fields]
+    assets = selectors.asset_list(template=template) if template else []
+    return render(request, "documents/editor.html", {
+        "template": template, "values": values, "fields": rows, "assets": assets, "error": error,
+        "field_types": renderer.FIELD_TYPES, "page_sizes": DocumentTemplate.PageSize.values,
+        "orientations": DocumentTemplate.Orientation.values,
+    }, status=status)
+
+
+@account_required
+def template_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        values = _posted_template(request.POST)
+        try:
+            fields = _posted_fields(request.POST)
+            if not values["name"]:
+                raise AppError(errors.INVALID_REQUEST, param="Name", detail="Give the template a name")
+            template = services.template_create(account=request.account, fields=fields, **values)
+        except AppError as exc:
+            return _editor(request, None, values, _safe_fields(request.POST), exc, status=400)
+        messages.success(request, f"Template “{template.name}” created.")
+        return redirect("dashboard:document-template", template_id=template.template_id)
+    values = {"name": "", "html": STARTER_HTML, "css": "h1 { color: #4338ca; }", "page_size": "A4",
+              "orientation": "portrait"}
+    return _editor(request, None, values, STARTER_FIELDS)
+
+
+def _safe_fields(post) -> list[dict]:
+    names, types = post.getlist("field_name"), post.getlist("field_type")
+    defaults, samples = post.getlist("field_default"), post.getlist("field_sample")
+    required = set(post.getlist("field_required"))
+    return [{"name": name, "type": types[i] if i < len(types) else "text", "required": str(i) in required,
+             "default": defaults[i] if i < len(defaults) else "", "sample": samples[i] if i < len(samples) else ""}
+            for i, name in enumerate(names)]
+
+
+@account_required
+def template_edit(request: HttpRequest, template_id) -> HttpResponse:
+    template = _template_or_404(request, template_id)
+    if request.method == "POST":
+        values = _posted_template(request.POST)
+        try:
+            fields = _posted_fields(request.POST)
+            template = services.template_update(account=request.account, template=template, fields=fields, **values)
+        except AppError as exc:
+            return _editor(request, template, values, _safe_fields(request.POST), exc, status=400)
+        messages.success(request, "Template saved.")
+        return redirect("dashboard:document-template", template_id=template.template_id)
+    values = {key: getattr(template, key) for key in ("name", "html", "css", "page_size", "orientation")}
+    return _editor(request, template, values, template.fields)
+
+
+def _template_or_404(request: HttpRequest, template_id) -> DocumentTemplate:
+    from django.http import Http404
+
+    try:
+        return selectors.template_get(account=request.account, template_id=template_id)
+    except AppError:
+        raise Http404("No such template") from None
+
+
+@account_required
+@require_POST
+def template_delete(request: HttpRequest, template_id) -> HttpResponse:
+    template = _template_or_404(request, template_id)
+    services.template_delete(account=request.account, template=template)
+    messages.success(request, f"Template “{template.name}” deleted.")
+    return redirect("dashboard:documents")
+
+
+@account_required
+@require_POST
+def asset_upload(request: HttpRequest, template_id) -> HttpResponse:
+    template = _template_or_404(request, template_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose a file to upload.")
+    else:
+        try:
+            services.asset_put(account=request.account, template=template, name=upload.name,
+                               content=upload.read(), content_type=upload.content_type or "")
+            messages.success(request, f"Asset {upload.name} uploaded: use it as src=\"{upload.name}\".")
+        except AppError as exc:
+            messages.error(request, exc.message)
+    return redirect("dashboard:document-template", template_id=template.template_id)
+
+
+@account_required
+@require_POST
+def asset_remove(request: HttpRequest, template_id, name: str) -> HttpResponse:
+    template = _template_or_404(request, template_id)
+    try:
+        services.asset_delete(account=request.account, template=template, name=name)
+        messages.success(request, f"Asset {name} removed.")
+    except AppError as exc:
+        messages.error(request, exc.message)
+    return redirect("dashboard:document-template", template_id=template.template_id)
+
+
+@account_required
+@require_POST
+def preview(request: HttpRequest) -> HttpResponse:
+    """The editor's live preview: the posted (unsaved) template, first page as PNG, with the sample values."""
+    template = None
+    if request.POST.get("template_id"):
+        template = _template_or_404(request, request.POST["template_id"])
+    values = _posted_template(request.POST)
+    try:
+        png = services.template_preview(account=request.account, template=template, html=values["html"],
+                                        css=values["css"], fields=_posted_fields(request.POST),
+                                        page_size=values["page_size"], orientation=values["orientation"])
+    except AppError as exc:
+        return JsonResponse({"error": exc.message, "param": exc.param}, status=400)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "no-store"
+    return response
