@@ -124,10 +124,11 @@ def template_update(*, account: Account, template_id: str, changes: dict[str, An
 
 def template_delete(*, account: Account, template_id: str) -> None:
     """Delete a template and its pending per-video uploads; its videos stay (with their templateID)."""
+    from media_app.models import MediaFile
     from media_app.services import media_delete_files
 
     template = template_get_for_update(account=account, template_id=template_id)
-    media_delete_files(account=account, medias=list(template.uploads.all()))
+    media_delete_files(account=account, medias=list(MediaFile.objects.for_account(account).filter(template=template)))
     template.delete()
 
 
