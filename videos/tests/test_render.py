@@ -119,8 +119,7 @@ def test_http_input_refused_for_private_address(rpc, run_jobs, django_capture_on
     assert note.data["videoID"] == video["id"]
 
 
-def test_http_input_downloaded(rpc, run_jobs, django_capture_on_commit_callbacks, greeting, media_samples, live_server):
-    # the live server serves the stored media through a signed link? no: use a static file server
+def test_http_input_downloaded(rpc, run_jobs, django_capture_on_commit_callbacks, greeting, media_samples):
     import http.server
     import threading
     from functools import partial
