@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import subprocess
 from dataclasses import dataclass
@@ -66,8 +67,17 @@ class Tenant:
         raise ValueError(style)
 
 
+def ensure_plans() -> None:
+    """Transactional tests flush the tables, data migrations included: put the plans back."""
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("accounts.migrations.0002_plans")
+    migration.create_plans(django_apps, None)
+
+
 def make_tenant(name: str, email: str, plan: str = "pro", credits: int | None = None) -> Tenant:
     password = "correct horse battery"
+    ensure_plans()
     account, user, issued = services.account_create(
         name=name, email=email, password=password, plan_code=plan, credits=credits
     )
@@ -147,7 +157,8 @@ def api(client, tenant):
         def _call(self, method: str, path: str, data: Any = None, **extra):
             kwargs = {**self.headers, **extra}
             if data is not None and method != "get":
-                return getattr(client, method)(path, data, content_type="application/json", **kwargs)
+                kwargs.setdefault("content_type", "application/json")
+            return getattr(client, method)(path, data, **kwargs)
             return getattr(client, method)(path, data, **kwargs)
 
         def get(self, path, data=None, **extra):
@@ -229,3 +240,48 @@ def upload(client):
         return client.generic("POST", url, Path(path).read_bytes(), content_type=content_type, **headers)
 
     return send
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium driven by Playwright (no browser download)."""
+    import os
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make between browser steps are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    """A fresh browser context (laptop size) on the live test server."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 860}, base_url=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def browser_login(page, tenant: Tenant) -> None:
+    page.goto("/login/")
+    page.fill("#id_email", tenant.user.email)
+    page.fill("#id_password", tenant.password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")

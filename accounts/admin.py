@@ -7,7 +7,15 @@ from core.admin import TenantAdmin
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "max_templates", "max_objects_per_template", "max_media_bytes", "max_video_bytes", "rate_limit_per_minute")
+    list_display = (
+        "code",
+        "name",
+        "max_templates",
+        "max_objects_per_template",
+        "max_media_bytes",
+        "max_video_bytes",
+        "rate_limit_per_minute",
+    )
     search_fields = ("code", "name")
 
 
@@ -21,7 +29,16 @@ class UserInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("name", "public_id", "plan", "is_active", "credits", "stored_media_bytes", "stored_video_bytes", "created_at")
+    list_display = (
+        "name",
+        "public_id",
+        "plan",
+        "is_active",
+        "credits",
+        "stored_media_bytes",
+        "stored_video_bytes",
+        "created_at",
+    )
     list_filter = ("plan", "is_active")
     search_fields = ("name", "public_id", "users__email")
     readonly_fields = ("public_id", "created_at", "stored_media_bytes", "stored_video_bytes")

@@ -48,49 +48,33 @@ class KeySerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     prefix = serializers.SerializerMethodField()
     created = serializers.DateTimeField(source="created_at", read_only=True)
-    lastUsed = serializers.DateTimeField(
-        source="last_used_at", read_only=True, allow_null=True
-    )
-    revoked = serializers.DateTimeField(
-        source="revoked_at", read_only=True, allow_null=True
-    )
+    lastUsed = serializers.DateTimeField(source="last_used_at", read_only=True, allow_null=True)
+    revoked = serializers.DateTimeField(source="revoked_at", read_only=True, allow_null=True)
 
     def get_prefix(self, key) -> str:
         return f"psk_{key.key_id}_…"
 
 
 class IssuedKeySerializer(KeySerializer):
-    key = serializers.CharField(
-        read_only=True, help_text="The full key: shown once, never again"
-    )
+    key = serializers.CharField(read_only=True, help_text="The full key: shown once, never again")
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, allow_null=True
-    )
+    ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True)
 
 
 class AccountView(APIView):
-    @extend_schema(
-        responses={200: AccountSerializer, **error_responses()}, tags=["account"]
-    )
+    @extend_schema(responses={200: AccountSerializer, **error_responses()}, tags=["account"])
     def get(self, request):
         """The calling account: type, credits and quota usage."""
         return Response(account_json(account_of(request)))
 
 
 class KeyListView(APIView):
-    @extend_schema(
-        responses={200: KeySerializer(many=True), **error_responses()}, tags=["account"]
-    )
+    @extend_schema(responses={200: KeySerializer(many=True), **error_responses()}, tags=["account"])
     def get(self, request):
         """The account's API keys (secrets are never shown again)."""
-        return Response(
-            KeySerializer(
-                selectors.api_key_list(account=account_of(request)), many=True
-            ).data
-        )
+        return Response(KeySerializer(selectors.api_key_list(account=account_of(request)), many=True).data)
 
     @extend_schema(
         request=KeySerializer,
@@ -101,17 +85,13 @@ class KeyListView(APIView):
         """Create a key; the response is the only time its secret is shown."""
         serializer = KeySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        issued = services.api_key_create(
-            account=account_of(request), name=serializer.validated_data["name"]
-        )
+        issued = services.api_key_create(account=account_of(request), name=serializer.validated_data["name"])
         body = KeySerializer(issued.key).data | {"key": issued.raw}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class KeyDetailView(APIView):
-    @extend_schema(
-        responses={200: KeySerializer, **error_responses(404)}, tags=["account"]
-    )
+    @extend_schema(responses={200: KeySerializer, **error_responses(404)}, tags=["account"])
     def delete(self, request, key_id: int):
         """Revoke a key: it stops working at once."""
         key = services.api_key_revoke(account=account_of(request), key_id=key_id)
@@ -136,9 +116,7 @@ class NotificationListView(APIView):
         unread = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
         offset = _int_param(request, "offset", 0)
         limit = min(max(_int_param(request, "limit", 20), 1), 100)
-        items = selectors.notification_list(
-            account=account_of(request), unread_only=unread, offset=offset, limit=limit
-        )
+        items = selectors.notification_list(account=account_of(request), unread_only=unread, offset=offset, limit=limit)
         return Response([notification_json(n) for n in items])
 
 
@@ -156,13 +134,7 @@ class NotificationReadView(APIView):
         serializer = MarkReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = serializer.validated_data.get("ids")
-        return Response(
-            {
-                "marked": services.notification_mark_read(
-                    account=account_of(request), notification_ids=ids
-                )
-            }
-        )
+        return Response({"marked": services.notification_mark_read(account=account_of(request), notification_ids=ids)})
 
 
 def _int_param(request, name: str, default: int) -> int:
@@ -181,7 +153,5 @@ urlpatterns = [
     path("keys", KeyListView.as_view(), name="keys"),
     path("keys/<int:key_id>", KeyDetailView.as_view(), name="key-detail"),
     path("notifications", NotificationListView.as_view(), name="notifications"),
-    path(
-        "notifications/read", NotificationReadView.as_view(), name="notifications-read"
-    ),
+    path("notifications/read", NotificationReadView.as_view(), name="notifications-read"),
 ]

@@ -137,7 +137,10 @@ def authenticate_request(request: HttpRequest) -> Principal | None:
         return authenticate_key(request, password, via="basic")
     if "HTTP_X_ACCESS_KEY" in request.META or "HTTP_X_ACCESS_TOKEN" in request.META:
         return authenticate_account_secret(
-            request, request.META.get("HTTP_X_ACCESS_KEY", ""), request.META.get("HTTP_X_ACCESS_TOKEN", ""), via="access"
+            request,
+            request.META.get("HTTP_X_ACCESS_KEY", ""),
+            request.META.get("HTTP_X_ACCESS_TOKEN", ""),
+            via="access",
         )
     if "accountID" in request.GET:
         return authenticate_account_secret(

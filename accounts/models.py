@@ -92,7 +92,7 @@ class ApiKey(TenantModel):
     only the digest of the secret is stored."""
 
     name = models.CharField(max_length=100)
-    key_id = models.CharField(max_length=16, unique=True)
+    key_id = models.CharField(max_length=16, db_index=True)
     secret_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -100,6 +100,7 @@ class ApiKey(TenantModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["account", "key_id"], name="apikey_unique_per_account")]
 
     def __str__(self) -> str:
         return f"{self.name} (psk_{self.key_id}_…)"

@@ -77,9 +77,7 @@ def account_create(
 ) -> tuple[Account, User, IssuedKey]:
     """A new tenant with its owner and a first API key."""
     plan = plan_get(code=plan_code)
-    account = Account.objects.create(
-        name=name, plan=plan, credits=plan.monthly_credits if credits is None else credits
-    )
+    account = Account.objects.create(name=name, plan=plan, credits=plan.monthly_credits if credits is None else credits)
     user = user_create(account=account, email=email, password=password, role=User.Role.OWNER)
     issued = api_key_create(account=account, name="Default key")
     return account, user, issued

@@ -28,9 +28,7 @@ class UnsafeURL(ValueError):
     """The URL must not be fetched; the message is meant for the person who typed it."""
 
 
-def check_url(
-    url: str, *, allow_loopback: bool = False, label: str = "URL"
-) -> list[str]:
+def check_url(url: str, *, allow_loopback: bool = False, label: str = "URL") -> list[str]:
     """Validate `url` and return the addresses its host resolves to.
 
     Raises UnsafeURL if the scheme is not http(s), the host is missing or

@@ -49,4 +49,6 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         500: "Internal error (with a request id)",
     }
     codes = sorted(set(statuses) | {401, 429, 500})
-    return {code: OpenApiResponse(ErrorSerializer, description=descriptions[code], examples=[_EXAMPLE]) for code in codes}
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=descriptions[code], examples=[_EXAMPLE]) for code in codes
+    }

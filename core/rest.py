@@ -49,7 +49,9 @@ def app_error_for(exc: Exception) -> AppError | None:
         wait = int(exc.wait or 1)
         return AppError(errors.RATE_LIMITED, headers={"Retry-After": str(wait)})
     if isinstance(exc, drf.APIException):
-        entry = errors.ErrorEntry(4000 + exc.status_code % 100, str(exc.detail), exc.status_code, "invalid_request_error")
+        entry = errors.ErrorEntry(
+            4000 + exc.status_code % 100, str(exc.detail), exc.status_code, "invalid_request_error"
+        )
         return AppError(entry)
     return None
 

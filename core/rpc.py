@@ -193,7 +193,9 @@ def _bind(m: Method, params: Any) -> list[Any]:
     if not isinstance(params, list):
         raise AppError(errors.RPC_INVALID_PARAMS, data="params must be an array or an object")
     if len(params) > len(m.params):
-        raise AppError(errors.RPC_INVALID_PARAMS, data=f"{m.name} takes {len(m.params)} parameter(s), got {len(params)}")
+        raise AppError(
+            errors.RPC_INVALID_PARAMS, data=f"{m.name} takes {len(m.params)} parameter(s), got {len(params)}"
+        )
     params = params + [None] * (len(m.params) - len(params))
     for value, p in zip(params, m.params, strict=True):
         if not _value_ok(value, p.type):
@@ -240,7 +242,7 @@ def _call(auth: _Auth, request: HttpRequest, call: Any) -> dict[str, Any] | None
     name = call.get("method")
     try:
         if not isinstance(name, str) or call.get("jsonrpc", "2.0") != "2.0":
-            raise AppError(errors.RPC_INVALID_REQUEST, data="a call needs \"jsonrpc\": \"2.0\" and a string \"method\"")
+            raise AppError(errors.RPC_INVALID_REQUEST, data='a call needs "jsonrpc": "2.0" and a string "method"')
         if name == "barrister-idl":
             result: Any = idl()
         else:

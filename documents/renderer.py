@@ -39,8 +39,13 @@ QUALITIES = ("Display", "Print")
 DISPLAY_DPI = 150
 PRINT_DPI = 300
 QUALITY_DPI = {"Display": DISPLAY_DPI, "Print": PRINT_DPI}
-PAGE_SIZES = {"A3": pagesizes.A3, "A4": pagesizes.A4, "A5": pagesizes.A5, "Letter": pagesizes.LETTER,
-              "Legal": pagesizes.LEGAL}
+PAGE_SIZES = {
+    "A3": pagesizes.A3,
+    "A4": pagesizes.A4,
+    "A5": pagesizes.A5,
+    "Letter": pagesizes.LETTER,
+    "Legal": pagesizes.LEGAL,
+}
 ORIENTATIONS = ("portrait", "landscape")
 DEFAULT_MARGIN = "15mm"
 MAX_HTML_CHARS = 5_000_000  # a rendered template larger than this is a runaway loop, not a document
@@ -228,13 +233,20 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__!r} object is unsafe")
 
     def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(left, (int, float)) and isinstance(right, (int, float)) \
-                and abs(right) * max(1, int(abs(left)).bit_length()) > 4096:
+        if (
+            operator == "**"
+            and isinstance(left, (int, float))
+            and isinstance(right, (int, float))
+            and abs(right) * max(1, int(abs(left)).bit_length()) > 4096
+        ):
             raise SecurityError("power too large")
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) \
-                        and len(seq) * times > _MAX_BINOP_LENGTH:
+                if (
+                    isinstance(seq, (str, list, tuple))
+                    and isinstance(times, int)
+                    and len(seq) * times > _MAX_BINOP_LENGTH
+                ):
                     raise SecurityError("repetition too large")
         return super().call_binop(context, operator, left, right)
 
@@ -258,7 +270,7 @@ def _with_css(html: str, css: str) -> str:
         return html
     style = f"<style>\n{css}\n</style>\n"
     match = re.search(r"</head\s*>", html, re.IGNORECASE)
-    return html[: match.start()] + style + html[match.start():] if match else style + html
+    return html[: match.start()] + style + html[match.start() :] if match else style + html
 
 
 def validate_template(html: str, css: str = "") -> None:

@@ -155,10 +155,7 @@ def parse_path(raw_path: str, schemas: Mapping[str, ObjectSchema]) -> Query:
 
 
 def _parse_where(query: Query, schema: ObjectSchema, raw: str) -> None:
-    query.where = [
-        [_parse_term(raw_term, schema) for raw_term in raw_group.split("&")]
-        for raw_group in raw.split("|")
-    ]
+    query.where = [[_parse_term(raw_term, schema) for raw_term in raw_group.split("&")] for raw_group in raw.split("|")]
 
 
 def _parse_term(raw: str, schema: ObjectSchema) -> Term:
@@ -201,8 +198,7 @@ def _parse_limit(query: Query, schema: ObjectSchema, raw: str) -> None:
     match = _LIMIT.fullmatch(raw)
     if match is None:
         raise QueryError(
-            "limit: expected /limit/{count} or /limit/{offset},{count} with whole numbers, "
-            f"got {_quote(raw)}"
+            f"limit: expected /limit/{{count}} or /limit/{{offset}},{{count}} with whole numbers, got {_quote(raw)}"
         )
     offset, count = match.group(1) or "0", match.group(2)
     if len(count) > 4 or int(count) > MAX_LIMIT:

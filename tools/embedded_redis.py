@@ -20,12 +20,18 @@ def start(socket_path: Path, data_dir: Path, *, persist: bool) -> subprocess.Pop
     socket_path.unlink(missing_ok=True)
     args = [
         str(server_binary()),
-        "--port", "0",
-        "--unixsocket", str(socket_path),
-        "--unixsocketperm", "700",
-        "--dir", str(data_dir),
-        "--daemonize", "no",
-        "--loglevel", "warning",
+        "--port",
+        "0",
+        "--unixsocket",
+        str(socket_path),
+        "--unixsocketperm",
+        "700",
+        "--dir",
+        str(data_dir),
+        "--daemonize",
+        "no",
+        "--loglevel",
+        "warning",
     ]
     args += ["--appendonly", "yes", "--appendfsync", "everysec"] if persist else ["--save", "", "--appendonly", "no"]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)

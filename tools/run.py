@@ -19,7 +19,12 @@ VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
 PYTHON = sys.executable
 
 
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop)  # stop the children on `kill` too, not only on Ctrl-C
     sys.path.insert(0, str(ROOT))
     from tools import embedded_redis
 
@@ -41,16 +46,33 @@ def main() -> int:
         port = env.get("PORT", "8000")
         workers = env.get("WEB_CONCURRENCY", "2")
         commands = [
-            [PYTHON, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", workers, "--threads", "4",
-             "--access-logfile", "-", "--graceful-timeout", "5"],
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                workers,
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "5",
+            ],
             [PYTHON, "manage.py", "rqworker", "render", "documents", "webhooks", "default", "--with-scheduler"],
         ]
         if (ROOT / "webhooks" / "management" / "commands" / "webhook_dispatcher.py").exists():
             commands.append([PYTHON, "manage.py", "webhook_dispatcher"])
         for command in commands:
             children.append(subprocess.Popen(command, cwd=ROOT, env=env))
-        print(f"\n  Dashboard:  http://127.0.0.1:{port}/\n  API docs:   http://127.0.0.1:{port}/api/docs/\n"
-              f"  JSON-RPC:   http://127.0.0.1:{port}/api\n  Ctrl-C stops everything.\n", flush=True)
+        print(
+            f"\n  Dashboard:  http://127.0.0.1:{port}/\n  API docs:   http://127.0.0.1:{port}/api/docs/\n"
+            f"  JSON-RPC:   http://127.0.0.1:{port}/api\n  Ctrl-C stops everything.\n",
+            flush=True,
+        )
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         print("a process stopped; shutting down", file=sys.stderr)

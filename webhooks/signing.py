@@ -42,14 +42,11 @@ def sign(secrets: list[str], msg_id: str, timestamp: int, body: bytes) -> str:
     payload = body.decode("utf-8")
     when = datetime.fromtimestamp(int(timestamp), tz=UTC)
     return " ".join(
-        Webhook(_secret_key(secret)).sign(msg_id=msg_id, timestamp=when, data=payload)
-        for secret in secrets
+        Webhook(_secret_key(secret)).sign(msg_id=msg_id, timestamp=when, data=payload) for secret in secrets
     )
 
 
-def signature_headers(
-    secrets: list[str], msg_id: str, timestamp: int, body: bytes
-) -> dict[str, str]:
+def signature_headers(secrets: list[str], msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
     """The three Standard Webhooks headers for one delivery attempt."""
     return {
         "webhook-id": msg_id,

@@ -58,9 +58,7 @@ class Attempt:
 
     @property
     def ok(self) -> bool:
-        return (
-            self.error is None and self.status is not None and 200 <= self.status < 300
-        )
+        return self.error is None and self.status is not None and 200 <= self.status < 300
 
 
 def default_headers(product_name: str) -> dict[str, str]:
@@ -91,9 +89,7 @@ def next_attempt_delay(
     return delay
 
 
-def parse_retry_after(
-    value: str | None, *, now: datetime | None = None
-) -> float | None:
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
     """Seconds from a Retry-After header: delay-seconds or an HTTP date."""
     if not value:
         return None
@@ -133,9 +129,7 @@ class Sender:
         self.timeout_s = timeout_s
         self.allow_loopback = allow_loopback
         self._deadline = threading.local()
-        backend = _GuardedBackend(
-            allow_loopback=allow_loopback, deadline=self._deadline
-        )
+        backend = _GuardedBackend(allow_loopback=allow_loopback, deadline=self._deadline)
         pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(),
             max_connections=max_connections,
@@ -169,24 +163,16 @@ class Sender:
             return round((time.monotonic() - started) * 1000, 1)
 
         try:
-            netguard.check_url(
-                url, allow_loopback=self.allow_loopback, label="webhook URL"
-            )
+            netguard.check_url(url, allow_loopback=self.allow_loopback, label="webhook URL")
         except netguard.UnsafeURL as exc:
             return Attempt(status=None, duration_ms=elapsed_ms(), error=str(exc))
 
         self._deadline.at = started + self.timeout_s
         try:
-            with self._client.stream(
-                "POST", url, content=body, headers=headers
-            ) as response:
+            with self._client.stream("POST", url, content=body, headers=headers) as response:
                 head = _read_head(response)
                 status = response.status_code
-                kept = {
-                    k: response.headers[k]
-                    for k in KEPT_RESPONSE_HEADERS
-                    if k in response.headers
-                }
+                kept = {k: response.headers[k] for k in KEPT_RESPONSE_HEADERS if k in response.headers}
         except netguard.UnsafeURL as exc:
             return Attempt(status=None, duration_ms=elapsed_ms(), error=str(exc))
         except httpx.TimeoutException:
@@ -205,9 +191,7 @@ class Sender:
         error = None
         if 300 <= status < 400:
             error = f"redirect not followed (Location: {kept.get('location', 'none')})"
-        retry_after = (
-            parse_retry_after(kept.get("retry-after")) if status in (429, 503) else None
-        )
+        retry_after = parse_retry_after(kept.get("retry-after")) if status in (429, 503) else None
         return Attempt(
             status=status,
             duration_ms=elapsed_ms(),
@@ -266,9 +250,7 @@ class _GuardedBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
-        addresses = netguard.check_host(
-            host, port=port, allow_loopback=self._allow_loopback
-        )
+        addresses = netguard.check_host(host, port=port, allow_loopback=self._allow_loopback)
         failure: httpcore.ConnectError | None = None
         for address in addresses:
             try:
@@ -290,21 +272,15 @@ class _GuardedBackend(httpcore.SyncBackend):
 class _DeadlineStream(httpcore.NetworkStream):
     """Caps every socket operation at the time left before the send deadline."""
 
-    def __init__(
-        self, inner: httpcore.NetworkStream, deadline: threading.local
-    ) -> None:
+    def __init__(self, inner: httpcore.NetworkStream, deadline: threading.local) -> None:
         self._inner = inner
         self._deadline = deadline
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(
-            max_bytes, _clamp(self._deadline, timeout, httpcore.ReadTimeout)
-        )
+        return self._inner.read(max_bytes, _clamp(self._deadline, timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(
-            buffer, _clamp(self._deadline, timeout, httpcore.WriteTimeout)
-        )
+        self._inner.write(buffer, _clamp(self._deadline, timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._inner.close()
@@ -316,17 +292,13 @@ class _DeadlineStream(httpcore.NetworkStream):
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
         timeout = _clamp(self._deadline, timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(
-            self._inner.start_tls(ssl_context, server_hostname, timeout), self._deadline
-        )
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, timeout), self._deadline)
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
 
 
-def _clamp(
-    deadline: threading.local, timeout: float | None, expired: type[Exception]
-) -> float | None:
+def _clamp(deadline: threading.local, timeout: float | None, expired: type[Exception]) -> float | None:
     at = getattr(deadline, "at", None)
     if at is None:
         return timeout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from axes.helpers import get_cool_off
 from django import forms
 from django.contrib import messages

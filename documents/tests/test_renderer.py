@@ -130,8 +130,11 @@ def test_output_from_json():
     assert Output.from_json({"Format": "JPG", "Quality": "Print", "Package": True, "StrictPolicy": True}) == Output(
         "JPG", "Print", True, True
     )
-    for bad, param in [({"Format": "GIF"}, "Output.Format"), ({"Quality": "Best"}, "Output.Quality"),
-                       ({"Package": "yes"}, "Output.Package")]:
+    for bad, param in [
+        ({"Format": "GIF"}, "Output.Format"),
+        ({"Quality": "Best"}, "Output.Quality"),
+        ({"Package": "yes"}, "Output.Package"),
+    ]:
         with pytest.raises(FieldError) as exc:
             Output.from_json(bad)
         assert exc.value.param == param
@@ -202,8 +205,11 @@ def test_validate_template():
 
 
 def test_pdf_contains_merged_accented_values():
-    html = renderer.render_html("<h1>Hello {{ First_Name }}</h1><p>{{ fields.City }} <b>{{ First_Name }}</b></p>",
-                                "", {"First Name": ACCENTS, "City": "Zürich"})
+    html = renderer.render_html(
+        "<h1>Hello {{ First_Name }}</h1><p>{{ fields.City }} <b>{{ First_Name }}</b></p>",
+        "",
+        {"First Name": ACCENTS, "City": "Zürich"},
+    )
     pdf = renderer.render_pdf(html)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
@@ -213,8 +219,10 @@ def test_pdf_contains_merged_accented_values():
 
 
 def test_font_asset_through_font_face():
-    html = ('<style>@font-face { font-family: Brand; src: url("brand.ttf"); } h1 { font-family: Brand; }</style>'
-            "<h1>Ωμέγα Привет</h1>")
+    html = (
+        '<style>@font-face { font-family: Brand; src: url("brand.ttf"); } h1 { font-family: Brand; }</style>'
+        "<h1>Ωμέγα Привет</h1>"
+    )
     pdf = renderer.render_pdf(html, assets={"brand.ttf": str(renderer.FONT_DIR / "DejaVuSansCondensed.ttf")})
     reader = PdfReader(io.BytesIO(pdf))
     fonts = {str(font.get_object()["/BaseFont"]) for font in reader.pages[0]["/Resources"]["/Font"].values()}
@@ -238,7 +246,7 @@ def test_bad_page_size():
 
 
 def test_page_break_gives_two_pages():
-    pdf = renderer.render_pdf('<p>one</p><pdf:nextpage /><p>two</p>')
+    pdf = renderer.render_pdf("<p>one</p><pdf:nextpage /><p>two</p>")
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
 
 
@@ -262,14 +270,21 @@ INVOICE = """
 <p class="num"><b>Total {{ "%.2f"|format(fields.rows|sum(attribute="total")) }}</b></p>
 </body></html>
 """
-INVOICE_SPECS = [FieldSpec("Invoice No", required=True), FieldSpec("Customer", required=True),
-                 FieldSpec("rows", "list", required=True)]
+INVOICE_SPECS = [
+    FieldSpec("Invoice No", required=True),
+    FieldSpec("Customer", required=True),
+    FieldSpec("rows", "list", required=True),
+]
 
 
 def invoice_fields():
-    return {"Invoice No": "2025-001", "Customer": ACCENTS,
-            "rows": [{"sku": f"SKU-{i:03}", "item": f"Widget número {i}", "qty": i, "total": i * 9.5}
-                     for i in range(1, 21)]}
+    return {
+        "Invoice No": "2025-001",
+        "Customer": ACCENTS,
+        "rows": [
+            {"sku": f"SKU-{i:03}", "item": f"Widget número {i}", "qty": i, "total": i * 9.5} for i in range(1, 21)
+        ],
+    }
 
 
 @pytest.fixture
@@ -367,14 +382,23 @@ def test_network_control_without_the_walls_the_template_does_fetch(http_receiver
     xhtml2pdf runs without our callback and with a permissive policy."""
     host, hits = http_receiver
     pisa.CreatePDF(network_template(host), dest=io.BytesIO(), resource_policy=PERMISSIVE_POLICY)
-    assert {"/link.css", "/import.css", "/font.ttf", "/page-bg.png", "/body-bg.png", "/img.png",
-            "/img-upper.png", "/inline-bg.png"} <= set(hits)
+    assert {
+        "/link.css",
+        "/import.css",
+        "/font.ttf",
+        "/page-bg.png",
+        "/body-bg.png",
+        "/img.png",
+        "/img-upper.png",
+        "/inline-bg.png",
+    } <= set(hits)
 
 
 def test_no_network_request_from_any_reference(http_receiver, logo):
     host, hits = http_receiver
-    html = renderer.render_html(network_template(host), f"h1 {{ background-image: url(http://{host}/css.png) }}",
-                                {"First Name": "Zoë"})
+    html = renderer.render_html(
+        network_template(host), f"h1 {{ background-image: url(http://{host}/css.png) }}", {"First Name": "Zoë"}
+    )
     pdf = renderer.render_pdf(html, assets=logo)
     assert hits == []
     assert "Hello Zoë" in pdf_text(pdf)
@@ -384,8 +408,12 @@ def test_no_network_request_from_any_reference(http_receiver, logo):
 def test_link_callback_alone_blocks_the_network(http_receiver, logo):
     """Not only xhtml2pdf's own policy: our callback is a wall by itself."""
     host, hits = http_receiver
-    pisa.CreatePDF(network_template(host), dest=io.BytesIO(), resource_policy=PERMISSIVE_POLICY,
-                   link_callback=renderer._confined_link_callback(logo))
+    pisa.CreatePDF(
+        network_template(host),
+        dest=io.BytesIO(),
+        resource_policy=PERMISSIVE_POLICY,
+        link_callback=renderer._confined_link_callback(logo),
+    )
     assert hits == []
 
 
@@ -443,8 +471,12 @@ def test_local_files_outside_assets_are_never_read(secret):
 
 def test_link_callback_alone_blocks_local_files(secret):
     out = io.BytesIO()
-    pisa.CreatePDF(file_template(secret["dir"]), dest=out, resource_policy=PERMISSIVE_POLICY,
-                   link_callback=renderer._confined_link_callback({"logo.png": secret["logo.png"]}))
+    pisa.CreatePDF(
+        file_template(secret["dir"]),
+        dest=out,
+        resource_policy=PERMISSIVE_POLICY,
+        link_callback=renderer._confined_link_callback({"logo.png": secret["logo.png"]}),
+    )
     assert pdf_image_sizes(out.getvalue()) == [(240, 80)]
 
 
@@ -452,8 +484,10 @@ def test_data_uris_only_for_images():
     png = base64.b64encode(_png_bytes((11, 7))).decode()
     css = base64.b64encode(b"p { font-size: 60pt }").decode()
     svg = "data:image/svg+xml," + "%3Csvg xmlns='http://www.w3.org/2000/svg'%3E%3C/svg%3E"
-    html = (f'<html><head><link rel="stylesheet" href="data:text/css;base64,{css}"></head><body>'
-            f'<img src="data:image/png;base64,{png}"><img src="{svg}"><p>x</p></body></html>')
+    html = (
+        f'<html><head><link rel="stylesheet" href="data:text/css;base64,{css}"></head><body>'
+        f'<img src="data:image/png;base64,{png}"><img src="{svg}"><p>x</p></body></html>'
+    )
     pdf = renderer.render_pdf(html)
     assert pdf_image_sizes(pdf) == [(11, 7)]
     resolve = renderer._confined_link_callback({})
@@ -497,23 +531,24 @@ def test_package_zip_roundtrip():
 
 
 def test_render_document_pdf(logo):
-    files = renderer.render_document(INVOICE, "", INVOICE_SPECS, invoice_fields(), Output(), assets=logo,
-                                     basename="invoice")
+    files = renderer.render_document(
+        INVOICE, "", INVOICE_SPECS, invoice_fields(), Output(), assets=logo, basename="invoice"
+    )
     assert [(name, kind) for name, kind, _ in files] == [("invoice.pdf", "application/pdf")]
     assert ACCENTS in pdf_text(files[0][2])
 
 
 def test_render_document_jpg_display():
-    files = renderer.render_document("<p>{{ First_Name }}</p>", "", SPECS, {"First Name": "Zoë"},
-                                     Output(format="JPG"))
+    files = renderer.render_document("<p>{{ First_Name }}</p>", "", SPECS, {"First Name": "Zoë"}, Output(format="JPG"))
     ((name, kind, data),) = files
     assert (name, kind) == ("document.jpg", "image/jpeg")
     assert Image.open(io.BytesIO(data)).size == (1240, 1754)
 
 
 def test_render_document_png_pages_packaged():
-    files = renderer.render_document("<p>one</p><pdf:nextpage /><p>two</p>", "", [], {},
-                                     Output(format="PNG", package=True))
+    files = renderer.render_document(
+        "<p>one</p><pdf:nextpage /><p>two</p>", "", [], {}, Output(format="PNG", package=True)
+    )
     ((name, kind, data),) = files
     assert (name, kind) == ("document.zip", "application/zip")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -22,16 +22,28 @@ T = ColumnType
 USERS = ObjectSchema(
     name="users",
     columns={
-        "id": T.INT, "email": T.TEXT, "first_name": T.TEXT, "country": T.TEXT, "age": T.INT,
-        "score": T.FLOAT, "balance": T.DECIMAL, "active": T.BOOL, "created": T.DATETIME, "data": T.JSON,
+        "id": T.INT,
+        "email": T.TEXT,
+        "first_name": T.TEXT,
+        "country": T.TEXT,
+        "age": T.INT,
+        "score": T.FLOAT,
+        "balance": T.DECIMAL,
+        "active": T.BOOL,
+        "created": T.DATETIME,
+        "data": T.JSON,
     },
     indexed={"id", "email"},
 )
 SCHEMAS = {"users": USERS, "products": ObjectSchema("products", {"id": T.INT, "name": T.TEXT}, {"id"})}
 
 _LOOKUP = {
-    "exact": lambda a, b: a == b, "gt": lambda a, b: a > b, "lt": lambda a, b: a < b,
-    "gte": lambda a, b: a >= b, "lte": lambda a, b: a <= b, "in": lambda a, b: a in b,
+    "exact": lambda a, b: a == b,
+    "gt": lambda a, b: a > b,
+    "lt": lambda a, b: a < b,
+    "gte": lambda a, b: a >= b,
+    "lte": lambda a, b: a <= b,
+    "in": lambda a, b: a in b,
 }
 
 
@@ -107,7 +119,9 @@ def test_and_binds_tighter_than_or():
 
 
 def test_example_from_the_brief():
-    query = parse("users/where/email=a%40b.com&country:FR,DE|first_name=Al/order_by_desc/id/limit/10,20/columns/id,email")
+    query = parse(
+        "users/where/email=a%40b.com&country:FR,DE|first_name=Al/order_by_desc/id/limit/10,20/columns/id,email"
+    )
     assert query.where == [
         [Term("email", "=", "a@b.com"), Term("country", ":", ["FR", "DE"])],
         [Term("first_name", "=", "Al")],
@@ -123,7 +137,9 @@ def test_ordering():
     assert parse("users/order_by_desc/country,age").ordering() == ["-country", "-age"]
 
 
-@pytest.mark.parametrize(("value", "offset", "limit"), [("10", 0, 10), ("5,20", 5, 20), ("0", 0, 0), ("1000", 0, 1000), ("7,1000", 7, 1000)])
+@pytest.mark.parametrize(
+    ("value", "offset", "limit"), [("10", 0, 10), ("5,20", 5, 20), ("0", 0, 0), ("1000", 0, 1000), ("7,1000", 7, 1000)]
+)
 def test_limit(value, offset, limit):
     query = parse(f"users/limit/{value}")
     assert (query.offset, query.limit) == (offset, limit)
@@ -179,7 +195,10 @@ def test_selectors_and_index_use():
         ("users/order_by/nope", 'Unknown column "nope" for object "users"'),
         ("users/columns/id,,email", "columns: empty column name"),
         ("users/columns/id,id", 'columns: column "id" is listed twice'),
-        ("users/abc", 'Unknown modifier "abc": expected a numeric id or where, order_by, order_by_desc, limit, columns, column'),
+        (
+            "users/abc",
+            'Unknown modifier "abc": expected a numeric id or where, order_by, order_by_desc, limit, columns, column',
+        ),
         ("users/5/sort/id", 'Unknown modifier "sort": expected where, order_by, order_by_desc, limit, columns, column'),
         ("users//limit/5", "Empty path segment (two slashes in a row?)"),
         ("users/limit/5/limit/6", 'Modifier "limit" is given more than once'),
@@ -192,7 +211,10 @@ def test_selectors_and_index_use():
         ("users/limit/0,99999999999999999999999", "limit: at most 1000 records per request"),
         ("users/limit/99999999999999999999,5", "limit: offset is too large"),
         ("users/limit/-5", 'limit: expected /limit/{count} or /limit/{offset},{count} with whole numbers, got "-5"'),
-        ("users/limit/1,2,3", 'limit: expected /limit/{count} or /limit/{offset},{count} with whole numbers, got "1,2,3"'),
+        (
+            "users/limit/1,2,3",
+            'limit: expected /limit/{count} or /limit/{offset},{count} with whole numbers, got "1,2,3"',
+        ),
         ("users/99999999999999999999", 'id: "99999999999999999999" is too large'),
         ("users/where/age", 'where: no operator in "age"; use one of != >= <= !: = > < :'),
         ("users/where/age!5", 'where: bad operator in "age!5"; use one of != >= <= !: = > < :'),
@@ -201,11 +223,17 @@ def test_selectors_and_index_use():
         ("users/where/age=1||age=2", "where: empty condition (a doubled or trailing & or |?)"),
         ("users/where/id=abc", 'where: column "id" expects a whole number, got "abc"'),
         ("users/where/age=", 'where: column "age" expects a whole number, got ""'),
-        ("users/where/age=99999999999999999999", 'where: column "age" expects a whole number, got "99999999999999999999"'),
+        (
+            "users/where/age=99999999999999999999",
+            'where: column "age" expects a whole number, got "99999999999999999999"',
+        ),
         ("users/where/active=yes", 'where: column "active" expects 1, 0, true or false, got "yes"'),
         ("users/where/score>1e999", 'where: column "score" expects a number, got "1e999"'),
         ("users/where/balance=NaN", 'where: column "balance" expects a decimal number, got "NaN"'),
-        ("users/where/created<soon", 'where: column "created" expects an ISO 8601 date or date-time like 2024-05-31T12:00:00Z, got "soon"'),
+        (
+            "users/where/created<soon",
+            'where: column "created" expects an ISO 8601 date or date-time like 2024-05-31T12:00:00Z, got "soon"',
+        ),
         ("users/where/data=1", 'where: column "data" holds JSON and cannot be filtered'),
         ("users/where/age:", 'where: "age:" needs a comma-separated list of values'),
         ("users/where/age:1,,2", 'where: column "age" expects a whole number, got ""'),
@@ -233,16 +261,68 @@ def test_huge_list_is_refused():
 
 
 _PIECES = [
-    "users", "products", "where", "order_by", "order_by_desc", "limit", "columns", "column",
-    "id", "email", "age", "score", "balance", "active", "created", "data", "name",
-    "=", "!=", ">=", "<=", ">", "<", ":", "!:", "!", "&", "|", ",", "/", "//",
-    "%2F", "%26", "%3D", "%25", "%2C", "%7C", "%", "%z", "%FF", "%C3%A9", "%00", "é", " ",
-    "0", "1", "-1", "1.5", "1000", "1001", "true", "abc", "2024-05-31", "1e999", "9" * 30, "9" * 5000,
+    "users",
+    "products",
+    "where",
+    "order_by",
+    "order_by_desc",
+    "limit",
+    "columns",
+    "column",
+    "id",
+    "email",
+    "age",
+    "score",
+    "balance",
+    "active",
+    "created",
+    "data",
+    "name",
+    "=",
+    "!=",
+    ">=",
+    "<=",
+    ">",
+    "<",
+    ":",
+    "!:",
+    "!",
+    "&",
+    "|",
+    ",",
+    "/",
+    "//",
+    "%2F",
+    "%26",
+    "%3D",
+    "%25",
+    "%2C",
+    "%7C",
+    "%",
+    "%z",
+    "%FF",
+    "%C3%A9",
+    "%00",
+    "é",
+    " ",
+    "0",
+    "1",
+    "-1",
+    "1.5",
+    "1000",
+    "1001",
+    "true",
+    "abc",
+    "2024-05-31",
+    "1e999",
+    "9" * 30,
+    "9" * 5000,
 ]
 _grammarish = st.one_of(
     st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
-    st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), max_size=10)
-    .map(lambda segments: "users/" + "/".join(segments)),
+    st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), max_size=10).map(
+        lambda segments: "users/" + "/".join(segments)
+    ),
     st.tuples(st.sampled_from(["users/where/", "users/1/limit/", "users/columns/"]), st.text()).map("".join),
 )
 

@@ -38,9 +38,7 @@ class Receiver(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.requests.append(
-            (self.path, self.client_address[1], dict(self.headers), body)
-        )
+        self.requests.append((self.path, self.client_address[1], dict(self.headers), body))
         if self.path == "/slow":
             time.sleep(1.5)
             return self.answer(200, b"late")
@@ -61,11 +59,7 @@ class Receiver(BaseHTTPRequestHandler):
             "/busy": (429, {"Retry-After": "7"}, b"slow down"),
             "/down": (
                 503,
-                {
-                    "Retry-After": format_datetime(
-                        datetime.now(UTC) + timedelta(seconds=120), usegmt=True
-                    )
-                },
+                {"Retry-After": format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)},
                 b"",
             ),
             "/redirect": (302, {"Location": "/target"}, b""),
@@ -127,9 +121,7 @@ def test_any_2xx_is_ok(server, received, sender):
     ("path", "status", "head"),
     [("/error", 500, "boom"), ("/gone", 410, "endpoint removed")],
 )
-def test_error_statuses_are_failures_without_retry_after(
-    server, received, sender, path, status, head
-):
+def test_error_statuses_are_failures_without_retry_after(server, received, sender, path, status, head):
     attempt = sender.send(server + path, BODY, HEADERS)
     assert (attempt.ok, attempt.status, attempt.response_body_head) == (
         False,
@@ -165,9 +157,7 @@ def test_slow_receiver_times_out():
     try:
         with Sender(allow_loopback=True, timeout_s=0.5) as sender:
             started = time.monotonic()
-            attempt = sender.send(
-                f"http://127.0.0.1:{httpd.server_address[1]}/slow", BODY, HEADERS
-            )
+            attempt = sender.send(f"http://127.0.0.1:{httpd.server_address[1]}/slow", BODY, HEADERS)
             assert time.monotonic() - started < 1.2
     finally:
         httpd.shutdown()
@@ -192,10 +182,7 @@ def test_connection_refused(sender):
         port = sock.getsockname()[1]
     attempt = sender.send(f"http://127.0.0.1:{port}/", BODY, HEADERS)
     assert attempt.status is None and not attempt.ok
-    assert (
-        attempt.error.startswith("connection failed")
-        and "refused" in attempt.error.lower()
-    )
+    assert attempt.error.startswith("connection failed") and "refused" in attempt.error.lower()
 
 
 def test_body_head_is_truncated_to_1024_bytes(server, received, sender):
@@ -232,9 +219,7 @@ def test_connect_time_guard_refuses_what_the_pre_check_would():
 
 def test_attempt_ok_needs_2xx_and_no_error():
     assert Attempt(status=204, duration_ms=1).ok
-    assert not Attempt(
-        status=302, duration_ms=1, error="redirect not followed (Location: /)"
-    ).ok
+    assert not Attempt(status=302, duration_ms=1, error="redirect not followed (Location: /)").ok
     assert not Attempt(status=None, duration_ms=1, error="connection failed").ok
 
 
@@ -273,14 +258,8 @@ def test_jitter_spreads_delays():
 
 
 def test_seeded_rng_gives_repeatable_delays():
-    first = [
-        next_attempt_delay(n, retry_after_s=None, rng=random.Random(1))
-        for n in range(1, 10)
-    ]
-    again = [
-        next_attempt_delay(n, retry_after_s=None, rng=random.Random(1))
-        for n in range(1, 10)
-    ]
+    first = [next_attempt_delay(n, retry_after_s=None, rng=random.Random(1)) for n in range(1, 10)]
+    again = [next_attempt_delay(n, retry_after_s=None, rng=random.Random(1)) for n in range(1, 10)]
     assert first == again
 
 

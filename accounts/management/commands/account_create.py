@@ -26,7 +26,12 @@ class Command(BaseCommand):
             )
         except AppError as exc:
             raise CommandError(f"{exc.entry.code} {exc.message}") from None
-        result = {"accountID": account.public_id, "accountSecret": issued.raw, "apiKey": issued.raw, "email": user.email}
+        result = {
+            "accountID": account.public_id,
+            "accountSecret": issued.raw,
+            "apiKey": issued.raw,
+            "email": user.email,
+        }
         if generated:
             result["password"] = password
         self.stdout.write(json.dumps(result))

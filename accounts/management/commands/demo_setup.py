@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if User.objects.filter(email=DEMO_EMAIL).exists():
-            self.stdout.write(f"Demo account exists: log in as {DEMO_EMAIL} (credentials were printed on the first run).")
+            self.stdout.write(
+                f"Demo account exists: log in as {DEMO_EMAIL} (credentials were printed on the first run)."
+            )
             return
         password = secrets.token_urlsafe(9)
         account, user, issued = services.account_create(
@@ -23,7 +25,12 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS("Demo account created; these credentials are shown only now:\n")
             + json.dumps(
-                {"email": user.email, "password": password, "accountID": account.public_id, "accountSecret": issued.raw},
+                {
+                    "email": user.email,
+                    "password": password,
+                    "accountID": account.public_id,
+                    "accountSecret": issued.raw,
+                },
                 indent=2,
             )
         )
