@@ -4,12 +4,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 import accounts.api
 import accounts.dashboard.urls
+import videos.dashboard.urls
 from core.health import healthz
 from core.rpc import rpc_view
 from media_app.views import upload_view
 from videos.links import download_view
 
-dashboard_urls = accounts.dashboard.urls.urlpatterns
+dashboard_urls = accounts.dashboard.urls.urlpatterns + videos.dashboard.urls.urlpatterns
 
 rest_urls = accounts.api.urlpatterns
 
