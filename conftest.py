@@ -198,6 +198,50 @@ def run_jobs(redis_server):
     return run
 
 
+# -- media samples (real files made with the shipped ffmpeg) --------------------
+
+
+@pytest.fixture(scope="session")
+def media_samples(tmp_path_factory) -> Path:
+    """Small real media: ``background.png``, ``photo.jpg``, ``bed.wav``, ``clip.mp4``, ``notmedia.png``."""
+    import imageio_ffmpeg
+    from PIL import Image
+
+    root = tmp_path_factory.mktemp("media-samples")
+    exe = imageio_ffmpeg.get_ffmpeg_exe()
+
+    def ffmpeg(*args):
+        subprocess.run([exe, "-nostdin", "-y", "-loglevel", "error", *map(str, args)], check=True)
+
+    Image.new("RGB", (320, 240), (30, 60, 160)).save(root / "background.png")
+    Image.new("RGB", (64, 48), (200, 120, 30)).save(root / "photo.jpg")
+    (root / "notmedia.png").write_bytes(b"this is a text file pretending to be a PNG\n" * 50)
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=3", root / "bed.wav")
+    ffmpeg(
+        "-f", "lavfi", "-i", "testsrc=size=160x120:rate=24:duration=2",
+        "-f", "lavfi", "-i", "sine=frequency=880:duration=2",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", root / "clip.mp4",
+    )  # fmt: skip
+    return root
+
+
+@pytest.fixture
+def upload(client):
+    """POST a file to /api/upload as a tenant (or with a template's secret); returns the response."""
+
+    def send(tenant: Tenant, path: Path, content_type: str, *, template: dict | None = None, **headers):
+        if template is not None:
+            url = (
+                f"/api/upload?accountID={tenant.account_id}&templateID={template['templateID']}"
+                f"&templateSecret={template['templateSecret']}"
+            )
+        else:
+            url = f"/api/upload?accountID={tenant.account_id}&accountSecret={tenant.key}"
+        return client.generic("POST", url, Path(path).read_bytes(), content_type=content_type, **headers)
+
+    return send
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

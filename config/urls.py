@@ -6,15 +6,22 @@ import accounts.api
 import accounts.dashboard.urls
 import documents.api
 import documents.dashboard.urls
+import videos.dashboard.urls
 from core.health import healthz
 from core.rpc import rpc_view
+from media_app.views import upload_view
+from videos.links import download_view
 
-dashboard_urls = accounts.dashboard.urls.urlpatterns + documents.dashboard.urls.urlpatterns
+dashboard_urls = (
+    accounts.dashboard.urls.urlpatterns + videos.dashboard.urls.urlpatterns + documents.dashboard.urls.urlpatterns
+)
 
 rest_urls = accounts.api.urlpatterns + documents.api.urlpatterns
 
 urlpatterns = [
+    path("api/upload", upload_view, name="upload"),
     path("api", rpc_view, name="rpc"),
+    path("files/<str:token>", download_view, name="video-file"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -6,6 +6,7 @@ from accounts import services
 from accounts.models import Notification
 from conftest import RpcError
 from core.rpc import REGISTRY
+from tests import isolation_videos  # noqa: F401  (registers the video cases)
 from tests.isolation import ACCOUNT_ONLY_METHODS, RPC_CASES, rpc_case
 
 

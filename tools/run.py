@@ -19,7 +19,12 @@ VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
 PYTHON = sys.executable
 
 
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop)  # stop the children on `kill` too, not only on Ctrl-C
     sys.path.insert(0, str(ROOT))
     from tools import embedded_redis
 

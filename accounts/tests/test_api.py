@@ -83,3 +83,18 @@ def test_openapi_schema_lists_endpoints_with_auth_and_errors(client, db):
 @pytest.mark.parametrize("path", ["/v1/account", "/v1/keys", "/v1/notifications"])
 def test_every_endpoint_requires_credentials(client, db, path):
     assert client.get(path).status_code == 401
+
+
+def test_rest_endpoints_never_reach_another_tenant(api, tenant, other_tenant):
+    from accounts.models import ApiKey
+
+    theirs = ApiKey.objects.for_account(other_tenant.account).get()
+    response = api.delete(f"/v1/keys/{theirs.pk}")
+    assert response.status_code == 404 and response.json()["error"]["type"] == "not_found_error"
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None
+    note = services.notification_create(account=other_tenant.account, kind="info", title="theirs")
+    assert api.post("/v1/notifications/read", {"ids": [note.pk]}).json() == {"marked": 0}
+    assert api.get("/v1/notifications").json() == []
+    assert {k["name"] for k in api.get("/v1/keys").json()} == {"Default key"}
+    assert api.get("/v1/account").json()["accountID"] == tenant.account_id

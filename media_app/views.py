@@ -1,0 +1,90 @@
+"""``POST /api/upload``: the raw body is the file (seeds 000/001).
+
+A plain Django view rather than DRF: the body is read from the WSGI stream in
+chunks (``request.read``), never through ``request.body``, so a 50 MB upload
+never sits in memory whole and DATA_UPLOAD_MAX_MEMORY_SIZE does not apply.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+
+from accounts.auth import authenticate_request
+from core import errors
+from core.errors import AppError
+from media_app import services
+from media_app.json import media_json
+from templates_app.selectors import template_authenticate
+
+
+def _error(exc: AppError, status: int | None = None) -> JsonResponse:
+    response = JsonResponse({"error": exc.rpc_error()}, status=status or exc.entry.http_status)
+    for name, value in exc.headers.items():
+        response[name] = value
+    return response
+
+
+def _header(request: HttpRequest, *names: str) -> str:
+    for name in names:
+        value = request.META.get(name)
+        if value is not None:
+            return value
+    return ""
+
+
+@csrf_exempt
+def upload_view(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _error(AppError(errors.RPC_INVALID_REQUEST, data="POST the raw file to this URL"), 405)
+    try:
+        template = None
+        if "templateID" in request.GET:
+            template = template_authenticate(
+                request,
+                account_id=request.GET.get("accountID", ""),
+                template_id=request.GET.get("templateID", ""),
+                secret=request.GET.get("templateSecret", ""),
+            )
+            account = template.account
+        else:
+            principal = authenticate_request(request)
+            if principal is None:
+                raise AppError(errors.AUTHENTICATION_ERROR, data="add ?accountID=...&accountSecret=... to the URL")
+            if principal.via == "session":
+                # The dashboard uploads with its session cookie: that needs the CSRF token.
+                refusal = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+                if refusal is not None:
+                    return refusal
+            account = principal.account
+
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if not services.content_type_ok(content_type):
+            raise AppError(errors.INVALID_CONTENT_TYPE, data="Content-Type must be video/*, image/* or audio/*")
+        raw_length = request.META.get("CONTENT_LENGTH", "")
+        if not raw_length.strip().isdigit():
+            raise AppError(errors.NO_SIZE_SPECIFIED)
+        length = int(raw_length)
+        if length < 1:
+            raise AppError(errors.NO_SIZE_SPECIFIED, data="Content-Length must be 1 to 50000000")
+        if length > services.MAX_UPLOAD_BYTES:
+            raise AppError(errors.PAYLOAD_TOO_LARGE, data=f"Content-Length {length} is over the 50,000,000 byte limit")
+        filename = _header(request, "HTTP_X_SZN_FILENAME")
+        description = _header(request, "HTTP_X_SZN_DESCRIPTION")
+        if len(filename) > 200:
+            raise AppError(errors.INVALID_REQUEST, data="X-SZN-FILENAME is longer than 200 characters")
+        if len(description) > 1000:
+            raise AppError(errors.INVALID_REQUEST, data="X-SZN_DESCRIPTION is longer than 1000 characters")
+        media = services.media_upload(
+            account=account,
+            read=request.read,
+            content_length=length,
+            content_type=content_type,
+            filename=filename,
+            description=description,
+            template=template,
+        )
+    except AppError as exc:
+        return _error(exc)
+    return JsonResponse(media_json(media))

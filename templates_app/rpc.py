@@ -1,0 +1,124 @@
+"""JSON-RPC methods of video templates."""
+
+from __future__ import annotations
+
+import json
+
+from core import rpc
+from media_app.rpc import page_bounds
+from templates_app import selectors, services
+from templates_app.models import VideoTemplate
+
+rpc.struct(
+    "TemplateInput",
+    {"name": "string?", "description": "string?", "inputScripts": "string?", "outProfiles": "[]string?"},
+    comment="inputScripts is a script object, or a string holding its JSON (docs/video-scripts.md)",
+)
+rpc.struct(
+    "Template",
+    {
+        "templateID": "string",
+        "accountID": "string",
+        "name": "string",
+        "description": "string",
+        "inputScripts": "string",
+        "outProfiles": "[]string",
+        "status": "string",
+        "templateSecret": "string?",
+        "date": "string",
+        "updated": "string",
+    },
+)
+rpc.struct("TemplatePage", {"total": "int", "items": "[]Template"})
+
+
+def _iso(value) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def template_json(template: VideoTemplate, secret: str | None = None) -> dict:
+    body = {
+        "templateID": template.public_id,
+        "accountID": template.account.public_id,
+        "name": template.name,
+        "description": template.description,
+        "inputScripts": json.dumps(template.input_scripts),
+        "outProfiles": template.out_profiles,
+        "status": template.status,
+        "date": _iso(template.created_at),
+        "updated": _iso(template.updated_at),
+    }
+    if secret is not None:
+        body["templateSecret"] = secret  # shown once: only its digest is stored
+    return body
+
+
+@rpc.method(
+    "Template_New",
+    params=[("template", "TemplateInput")],
+    returns="Template",
+    comment="Create a template; the answer carries its templateSecret, shown only this once",
+)
+def template_new(ctx: rpc.Context, template: dict) -> dict:
+    created, secret = services.template_create(
+        account=ctx.account,
+        name=template.get("name") or "",
+        description=template.get("description") or "",
+        input_scripts=template.get("inputScripts"),
+        out_profiles=template.get("outProfiles"),
+    )
+    return template_json(created, secret)
+
+
+@rpc.method(
+    "Template_Update",
+    params=[("templateID", "string"), ("template", "TemplateInput")],
+    returns="Template",
+    comment="Change a template's name, description, inputScripts or outProfiles (fields left out stay)",
+)
+def template_update(ctx: rpc.Context, template_id: str, template: dict) -> dict:
+    return template_json(services.template_update(account=ctx.account, template_id=template_id, changes=template))
+
+
+@rpc.method("Template_Delete", params=[("templateID", "string")], returns="bool", comment="Delete a template")
+def template_delete(ctx: rpc.Context, template_id: str) -> bool:
+    services.template_delete(account=ctx.account, template_id=template_id)
+    return True
+
+
+@rpc.method(
+    "Template_List",
+    params=[("offset", "int?"), ("limit", "int?")],
+    returns="TemplatePage",
+    comment="The account's video templates, newest first",
+)
+def template_list(ctx: rpc.Context, offset: int | None, limit: int | None) -> dict:
+    offset, limit = page_bounds(offset, limit)
+    total, items = selectors.template_list(account=ctx.account, offset=offset, limit=limit)
+    return {"total": total, "items": [template_json(t) for t in items]}
+
+
+@rpc.method("Template_Get", params=[("templateID", "string")], returns="Template", comment="One template")
+def template_get(ctx: rpc.Context, template_id: str) -> dict:
+    return template_json(selectors.template_get(account=ctx.account, template_id=template_id))
+
+
+@rpc.method(
+    "Template_SetStatus",
+    params=[("templateID", "string"), ("status", "string")],
+    returns="Template",
+    comment='"active" or "inactive" (an inactive template refuses new videos: 1028)',
+)
+def template_set_status(ctx: rpc.Context, template_id: str, status: str) -> dict:
+    return template_json(services.template_set_status(account=ctx.account, template_id=template_id, status=status))
+
+
+@rpc.method(
+    "Template_RotateSecret",
+    params=[("templateID", "string")],
+    returns="Template",
+    comment="A new templateSecret (per-video uploads); the old one stops working",
+)
+def template_rotate_secret(ctx: rpc.Context, template_id: str) -> dict:
+    template, secret = services.template_rotate_secret(account=ctx.account, template_id=template_id)
+    return template_json(template, secret)

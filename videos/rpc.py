@@ -1,0 +1,110 @@
+"""JSON-RPC methods of videos."""
+
+from __future__ import annotations
+
+from core import rpc
+from media_app.rpc import page_bounds
+from templates_app.selectors import template_get
+from videos import selectors, services
+from videos.links import video_links
+from videos.selectors import video_json
+
+rpc.struct("InputMedia", {"inputID": "string", "type": "string?", "mediaID": "string?", "http": "string?", "text": "string?"})
+rpc.struct(
+    "VideoInput",
+    {"name": "string?", "description": "string?", "inputMedias": "[]InputMedia?", "data": "string?"},
+)
+rpc.struct("VideoStatus", {"code": "string", "message": "string?", "error": "int?"})
+rpc.struct("OutFile", {"name": "string", "profile": "string", "size": "int", "storage": "FileStorage"})
+rpc.struct("FileStorage", {"fileID": "string"})
+rpc.struct(
+    "Video",
+    {
+        "id": "string",
+        "accountID": "string",
+        "templateID": "string",
+        "name": "string",
+        "description": "string",
+        "duration": "int",
+        "outFiles": "[]OutFile",
+        "status": "VideoStatus",
+        "date": "string",
+        "data": "string",
+        "metadata": "string",
+        "thumbnail": "FileStorage?",
+    },
+)
+rpc.struct("VideoPage", {"total": "int", "items": "[]Video"})
+rpc.struct("FileLink", {"profile": "string", "name": "string", "size": "int", "url": "string"})
+rpc.struct("VideoLinks", {"id": "string", "expiresIn": "int", "files": "[]FileLink", "thumbnail": "string"})
+
+
+@rpc.method(
+    "Template_Video_New",
+    params=[("templateID", "string"), ("video", "VideoInput")],
+    returns="Video",
+    aliases=("Template_VideoNew",),
+    comment="Queue a personalised video of a template; returns it at once with status queued",
+)
+def template_video_new(ctx: rpc.Context, template_id: str, video: dict) -> dict:
+    return video_json(services.video_create(account=ctx.account, template_id=template_id, video=video))
+
+
+@rpc.method(
+    "Template_Video_List",
+    params=[("templateID", "string"), ("offset", "int?"), ("limit", "int?")],
+    returns="VideoPage",
+    comment="A template's videos, newest first",
+)
+def template_video_list(ctx: rpc.Context, template_id: str, offset: int | None, limit: int | None) -> dict:
+    template_get(account=ctx.account, template_id=template_id)
+    offset, limit = page_bounds(offset, limit)
+    total, items = selectors.video_list(account=ctx.account, template_id=template_id, offset=offset, limit=limit)
+    return {"total": total, "items": [video_json(v) for v in items]}
+
+
+@rpc.method("Video_Get", params=[("videoID", "string")], returns="Video", comment="One video and its status")
+def video_get(ctx: rpc.Context, video_id: str) -> dict:
+    return video_json(selectors.video_get(account=ctx.account, video_id=video_id))
+
+
+@rpc.method(
+    "Video_Update",
+    params=[("videoID", "string"), ("video", "VideoInput")],
+    returns="Video",
+    comment="Change a video's name, description or data",
+)
+def video_update(ctx: rpc.Context, video_id: str, video: dict) -> dict:
+    return video_json(services.video_update(account=ctx.account, video_id=video_id, changes=video))
+
+
+@rpc.method(
+    "Video_Update_Metadata",
+    params=[("videoID", "string"), ("metadata", "string")],
+    returns="Video",
+    comment="Replace a video's free-form metadata string",
+)
+def video_update_metadata(ctx: rpc.Context, video_id: str, metadata: str) -> dict:
+    return video_json(services.video_update_metadata(account=ctx.account, video_id=video_id, metadata=metadata))
+
+
+@rpc.method(
+    "Video_Delete",
+    params=[("videoID", "string")],
+    returns="bool",
+    comment="Delete a video and its files (their size goes back to the quota)",
+)
+def video_delete(ctx: rpc.Context, video_id: str) -> bool:
+    services.video_delete(account=ctx.account, video_id=video_id)
+    return True
+
+
+@rpc.method(
+    "Video_Get_Links",
+    params=[("videoID", "string"), ("expiresIn", "int?")],
+    returns="VideoLinks",
+    comment="Download URLs of a video's files and poster, valid expiresIn seconds (default 3600, max 7 days)",
+)
+def video_get_links(ctx: rpc.Context, video_id: str, expires_in: int | None) -> dict:
+    video = selectors.video_get(account=ctx.account, video_id=video_id)
+    return video_links(ctx.request, video, expires_in)

@@ -1,0 +1,45 @@
+"""Reads of videos, always for one account."""
+
+from __future__ import annotations
+
+from accounts.models import Account
+from core import errors
+from core.errors import AppError
+from videos.models import Video
+
+
+def video_get(*, account: Account, video_id: str) -> Video:
+    video = Video.objects.for_account(account).select_related("account").filter(public_id=video_id).first()
+    if video is None:
+        raise AppError(errors.VIDEO_NOT_FOUND, data=video_id, param="videoID")
+    return video
+
+
+def video_list(
+    *, account: Account, template_id: str | None = None, offset: int = 0, limit: int = 50
+) -> tuple[int, list[Video]]:
+    queryset = Video.objects.for_account(account).select_related("account")
+    if template_id is not None:
+        queryset = queryset.filter(template_public_id=template_id)
+    return queryset.count(), list(queryset[offset : offset + limit])
+
+
+def video_json(video: Video) -> dict:
+    """The video object of seed 001 (its webhook example), plus ``thumbnail`` and ``metadata``."""
+    status: dict = {"code": video.status}
+    if video.status == Video.Status.ERROR:
+        status.update(message=video.status_message, error=video.status_code)
+    return {
+        "id": video.public_id,
+        "accountID": video.account.public_id,
+        "templateID": video.template_public_id,
+        "name": video.name,
+        "description": video.description,
+        "duration": video.duration_ms or 0,
+        "outFiles": [{k: v for k, v in f.items() if k != "key"} for f in video.out_files],
+        "status": status,
+        "date": video.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "data": video.data,
+        "metadata": video.metadata,
+        "thumbnail": {"fileID": f"{video.public_id}.poster"} if video.poster_key else None,
+    }

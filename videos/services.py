@@ -1,0 +1,382 @@
+"""Every write to videos: creation, the render itself, updates, deletion.
+
+Credits: a video costs one credit per output profile of its template. They are
+taken when the video is accepted (so queued videos can never overspend) and
+given back if the render fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import django_rq
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Account, Notification
+from accounts.services import credits_charge, credits_refund, notification_create, storage_release, storage_reserve
+from core import errors
+from core.errors import AppError
+from media_app.models import MediaFile
+from media_app.services import ffmpeg_exe, media_delete_files, media_local_path, scratch_dir
+from templates_app.models import VideoTemplate
+from templates_app.profiles import parse_profile
+from templates_app.scripts import parse_script, resolve_timeline
+from templates_app.selectors import template_get
+from videos import fetch
+from videos.compiler import compile_poster, compile_render, run_ffmpeg
+from videos.inputs import inputs_check, usable_media
+from videos.models import Video
+
+try:
+    from webhooks.services import event_emit
+except ImportError:  # the webhooks app is built separately
+    event_emit = None
+
+logger = logging.getLogger("videos")
+
+MAX_ATTEMPTS = 3
+FFMPEG_TIMEOUT_S = float(getattr(settings, "RENDER_FFMPEG_TIMEOUT_S", 600))
+
+
+def video_cost(template: VideoTemplate) -> int:
+    return max(1, len(template.out_profiles))
+
+
+def _text(value: Any, limit: int) -> str:
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def render_enqueue(video: Video) -> None:
+    """Queue the render once the current transaction commits (deterministic job id per attempt)."""
+    from videos.jobs import render_video
+
+    job_id = f"render-{video.public_id}-{video.attempts}"
+    transaction.on_commit(lambda: django_rq.get_queue("render").enqueue(render_video, video.pk, job_id=job_id))
+
+
+def video_create(*, account: Account, template_id: str, video: dict[str, Any]) -> Video:
+    """Accept a video for rendering: 1000, 1028, 1001-1004, 2005, 2000, 2004."""
+    template = template_get(account=account, template_id=template_id)
+    if template.status != VideoTemplate.Status.ACTIVE:
+        raise AppError(errors.TEMPLATE_INACTIVE, data=template_id)
+    script = parse_script(template.input_scripts)
+    normalised, _ = inputs_check(
+        account=account, template=template, script=script, input_medias=video.get("inputMedias")
+    )
+    account.refresh_from_db(fields=["stored_video_bytes", "credits"])
+    if account.stored_video_bytes >= account.plan.max_video_bytes:
+        raise AppError(errors.STORED_VIDEOS_LIMIT)
+    cost = video_cost(template)
+    credits_charge(account=account, amount=cost)
+    created = Video.objects.create(
+        account=account,
+        template=template,
+        template_public_id=template.public_id,
+        name=_text(video.get("name"), 200),
+        description=_text(video.get("description"), 5000),
+        data=video.get("data") if isinstance(video.get("data"), str) else "",
+        input_medias=normalised,
+        credits_charged=cost,
+    )
+    render_enqueue(created)
+    return created
+
+
+def video_update(*, account: Account, video_id: str, changes: dict[str, Any]) -> Video:
+    from videos.selectors import video_get
+
+    video = video_get(account=account, video_id=video_id)
+    if isinstance(changes.get("name"), str):
+        video.name = _text(changes["name"], 200)
+    if isinstance(changes.get("description"), str):
+        video.description = _text(changes["description"], 5000)
+    if isinstance(changes.get("data"), str):
+        video.data = changes["data"]
+    video.save(update_fields=["name", "description", "data"])
+    return video
+
+
+def video_update_metadata(*, account: Account, video_id: str, metadata: str) -> Video:
+    from videos.selectors import video_get
+
+    video = video_get(account=account, video_id=video_id)
+    video.metadata = metadata
+    video.save(update_fields=["metadata"])
+    return video
+
+
+def _stored_keys(video: Video) -> list[str]:
+    keys = [f["key"] for f in video.out_files if f.get("key")]
+    return keys + ([video.poster_key] if video.poster_key else [])
+
+
+def video_delete(*, account: Account, video_id: str) -> None:
+    """Remove the files, give their bytes back to the quota (1007; 1030 if storage refuses)."""
+    from videos.selectors import video_get
+
+    video = video_get(account=account, video_id=video_id)
+    try:
+        for key in _stored_keys(video):
+            default_storage.delete(key)
+    except OSError as exc:
+        raise AppError(errors.ERROR_DELETING_VIDEO_FILES, data=str(exc)) from exc
+    if video.stored_bytes:
+        storage_release(account=account, kind="video", nbytes=video.stored_bytes)
+    video.delete()
+
+
+# -- the render ----------------------------------------------------------------
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.RQ_QUEUES["render"]["DEFAULT_TIMEOUT"] + 60)
+
+
+def _claim(video_pk: int) -> Video | None:
+    """Take the video from ``queued`` to ``processing``; ``None`` if someone else has it."""
+    claimed = (
+        Video.objects.unscoped()
+        .filter(pk=video_pk, status=Video.Status.QUEUED)
+        .update(status=Video.Status.PROCESSING, claimed_until=timezone.now() + _lease(), attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return Video.objects.unscoped().select_related("account__plan", "template").get(pk=video_pk)
+
+
+def _schedule_sweep(video: Video) -> None:
+    """If this worker dies, a scheduler runs the stale sweep when the lease ends."""
+    from videos.jobs import requeue_stale
+
+    with contextlib.suppress(Exception):  # the sweep is a safety net, never a reason to fail a render
+        django_rq.get_queue("default").enqueue_at(
+            video.claimed_until + timedelta(seconds=5), requeue_stale, job_id=f"sweep-{video.public_id}-{video.attempts}"
+        )
+
+
+def video_render(*, video_pk: int) -> None:
+    """The render job: claim, fetch, compile, encode each profile, poster, store, mark done."""
+    video = _claim(video_pk)
+    if video is None:
+        return
+    _schedule_sweep(video)
+    workdir = scratch_dir() / f"render-{video.public_id}"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    try:
+        result = _render_files(video, workdir)
+    except AppError as exc:
+        _fail(video, exc)
+        return
+    except Exception as exc:  # a bug or a killed subprocess: the customer sees 1012
+        logger.exception("render of video %s failed", video.public_id)
+        _fail(video, AppError(errors.ERROR_PROCESSING_VIDEO, data=f"{type(exc).__name__}: {exc}"[:500]))
+        return
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    _finish(video, *result)
+
+
+def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, int]:
+    account, template = video.account, video.template
+    if template is None:
+        raise AppError(errors.TEMPLATE_NOT_FOUND, data=video.template_public_id)
+    script = parse_script(template.input_scripts)
+    paths: dict[str, Path] = {}
+    durations: dict[str, float] = {}
+    variables: dict[str, str] = {}
+    with contextlib.ExitStack() as stack:
+
+        def local(media: MediaFile, key: str) -> None:
+            paths[key] = stack.enter_context(media_local_path(media, workdir))
+            if media.duration_ms:
+                durations[key] = media.duration_ms / 1000
+
+        for media_id in script.media_ids():
+            media = MediaFile.objects.for_account(account).filter(public_id=media_id, per_video=False).first()
+            if media is None:
+                raise AppError(errors.ERROR_DOWNLOADING_MEDIAS, data={"mediaID": media_id, "reason": "media deleted"})
+            local(media, media_id)
+        for item in video.input_medias:
+            input_id = item["inputID"]
+            if "text" in item:
+                variables[input_id] = item["text"]
+            elif "mediaID" in item:
+                media = usable_media(account=account, template=template, media_id=item["mediaID"])
+                if media is None:
+                    raise AppError(
+                        errors.ERROR_DOWNLOADING_MEDIAS, data={"mediaID": item["mediaID"], "reason": "media deleted"}
+                    )
+                local(media, input_id)
+            else:
+                path, info = fetch.download(item["http"], workdir / f"input-{input_id}", expected=item["type"])
+                paths[input_id] = path
+                if info.duration_ms:
+                    durations[input_id] = info.duration_ms / 1000
+
+        timeline = resolve_timeline(script, durations)
+        exe = ffmpeg_exe()
+        outputs: list[tuple[str, Path, str]] = []
+        for name in template.out_profiles:
+            profile = parse_profile(name)
+            output = workdir / f"{video.public_id}.{profile.name}.{profile.extension}"
+            args = compile_render(
+                timeline, inputs=paths, variables=variables, profile=profile, output_path=output, ffmpeg_exe=exe
+            )
+            run_ffmpeg(args, timeout_s=FFMPEG_TIMEOUT_S)
+            outputs.append((profile.name, output, profile.extension))
+    poster = workdir / f"{video.public_id}.poster.jpg"
+    run_ffmpeg(compile_poster(outputs[0][1], min(1.0, timeline.duration / 2), poster, exe), timeout_s=60)
+
+    prefix = f"videos/{account.public_id}/{video.public_id}"
+    out_files, total = [], 0
+    for profile_name, path, extension in outputs:
+        name = f"{video.public_id}.{profile_name}.{extension}"
+        key = _store(f"{prefix}/{name}", path)
+        size = path.stat().st_size
+        total += size
+        out_files.append(
+            {
+                "name": name,
+                "profile": profile_name,
+                "size": size,
+                "storage": {"fileID": f"{video.public_id}.{profile_name}"},
+                "key": key,
+            }
+        )
+    poster_key = _store(f"{prefix}/{video.public_id}.poster.jpg", poster)
+    total += poster.stat().st_size
+    return out_files, poster_key, round(timeline.duration * 1000), total
+
+
+def _store(key: str, path: Path) -> str:
+    """Save under exactly ``key``, replacing a previous attempt's file."""
+    if default_storage.exists(key):
+        default_storage.delete(key)
+    with open(path, "rb") as handle:
+        saved = default_storage.save(key, File(handle, name=key))
+    if saved != key:  # a concurrent attempt wrote the same key between exists() and save()
+        default_storage.delete(saved)
+        raise AppError(errors.ERROR_PROCESSING_VIDEO, data="another render of this video is storing its files")
+    return key
+
+
+class _Superseded(Exception):
+    """The video changed hands (deleted, or re-queued after this worker's lease ran out)."""
+
+
+def _finish(video: Video, out_files: list[dict], poster_key: str, duration_ms: int, total: int) -> None:
+    account = video.account
+    try:
+        with transaction.atomic():
+            storage_reserve(account=account, kind="video", nbytes=total)
+            now = timezone.now()
+            updated = (
+                Video.objects.unscoped()
+                .filter(pk=video.pk, status=Video.Status.PROCESSING, attempts=video.attempts)
+                .update(
+                    status=Video.Status.DONE,
+                    out_files=out_files,
+                    poster_key=poster_key,
+                    duration_ms=duration_ms,
+                    stored_bytes=total,
+                    status_code=None,
+                    status_message="",
+                    finished_at=now,
+                    claimed_until=None,
+                )
+            )
+            if not updated:
+                raise _Superseded
+            video.refresh_from_db()
+            uploads = [
+                MediaFile.objects.for_account(account).filter(public_id=item["mediaID"], per_video=True).first()
+                for item in video.input_medias
+                if "mediaID" in item
+            ]
+            media_delete_files(account=account, medias=[m for m in uploads if m is not None])
+            _emit(video, "video.done")
+    except _Superseded:
+        if not Video.objects.unscoped().filter(pk=video.pk).exists():
+            for key in [f["key"] for f in out_files] + [poster_key]:
+                default_storage.delete(key)
+    except AppError as exc:  # 2000: no room for the files
+        for key in [f["key"] for f in out_files] + [poster_key]:
+            default_storage.delete(key)
+        _fail(video, exc)
+
+
+def _emit(video: Video, event: str) -> None:
+    if event_emit is None:
+        return
+    from videos.selectors import video_json
+
+    event_emit(account=video.account, event=event, payload=video_json(video), template_id=video.template_public_id)
+
+
+def _fail(video: Video, exc: AppError) -> None:
+    """Mark the video failed, give the credits back, tell the account."""
+    code = exc.entry.code
+    if code not in (errors.ERROR_DOWNLOADING_MEDIAS.code, errors.STORED_VIDEOS_LIMIT.code):
+        code = errors.ERROR_PROCESSING_VIDEO.code if code != errors.TEMPLATE_NOT_FOUND.code else code
+    detail = exc.data if exc.data is not None else exc.message
+    message = f"{exc.entry.message}: {detail}" if isinstance(detail, str) else f"{exc.entry.message}: {detail!r}"
+    with transaction.atomic():
+        updated = (
+            Video.objects.unscoped()
+            .filter(pk=video.pk, status=Video.Status.PROCESSING, attempts=video.attempts)
+            .update(
+                status=Video.Status.ERROR,
+                status_code=code,
+                status_message=message[:2000],
+                finished_at=timezone.now(),
+                claimed_until=None,
+            )
+        )
+        if not updated:
+            return
+        if video.credits_charged:
+            credits_refund(account=video.account, amount=video.credits_charged)
+        notification_create(
+            account=video.account,
+            kind=Notification.Kind.RENDER_FAILED,
+            title=f"Video “{video.name or video.public_id}” failed",
+            message=message[:1000],
+            data={"videoID": video.public_id, "templateID": video.template_public_id, "code": code},
+        )
+        video.refresh_from_db()
+        _emit(video, "video.error")
+
+
+def requeue_stale() -> int:
+    """Re-queue videos whose worker died mid-render (lease passed); fail them after MAX_ATTEMPTS."""
+    stale = list(
+        Video.objects.unscoped()
+        .select_related("account")
+        .filter(status=Video.Status.PROCESSING, claimed_until__lt=timezone.now())
+    )
+    count = 0
+    for video in stale:
+        if video.attempts >= MAX_ATTEMPTS:
+            _fail(video, AppError(errors.ERROR_PROCESSING_VIDEO, data=f"render did not finish after {video.attempts} attempts"))
+            continue
+        with transaction.atomic():
+            moved = (
+                Video.objects.unscoped()
+                .filter(pk=video.pk, status=Video.Status.PROCESSING, attempts=video.attempts)
+                .update(status=Video.Status.QUEUED, claimed_until=None)
+            )
+            if moved:
+                render_enqueue(video)
+                count += 1
+    return count
