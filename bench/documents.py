@@ -1,0 +1,343 @@
+"""Document rendering benchmark: ``.venv/bin/python bench/documents.py``.
+
+Renders a one-page invoice (logo, heading, a 20-row table with column widths, a
+customer with non-ASCII letters) through the real stack — gunicorn, POST
+/v1/content, two ``rqworker documents`` processes (SimpleWorker: no fork per
+job), local storage, GET polling — and through on-demand URLs, beside the same
+merged HTML rendered by bare xhtml2pdf in this process. Prints medians and the
+ratios to the issue's targets. Uses a private SQLite database and media folder,
+and the embedded Redis unless REDIS_URL is set. Not a test: nothing asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+INVOICE_HTML = """<html><head><style>
+  table { width: 100%; }
+  td, th { padding: 2px 4px; border-bottom: 0.5px solid #ccc; }
+  .num { text-align: right; }
+</style></head><body>
+<img src="logo.png" width="120" height="40">
+<h1>Invoice {{ fields["Invoice No"] }}</h1>
+<p>{{ fields["Customer"] }}</p>
+<table>
+  <tr><th width="15%">SKU</th><th width="55%">Item</th><th width="10%">Qty</th><th width="20%">Total</th></tr>
+  {% for row in fields.rows %}
+  <tr><td width="15%">{{ row.sku }}</td><td width="55%">{{ row.item }}</td>
+      <td width="10%" class="num">{{ row.qty }}</td>
+      <td width="20%" class="num">{{ "%.2f"|format(row.total) }}</td></tr>
+  {% endfor %}
+</table>
+<p class="num"><b>Total {{ "%.2f"|format(fields.rows|sum(attribute="total")) }}</b></p>
+</body></html>"""
+FIELDS = [
+    {"name": "Invoice No", "type": "text", "required": True, "default": None, "sample": "2025-001"},
+    {"name": "Customer", "type": "text", "required": True, "default": None, "sample": "José Ñúñez"},
+    {"name": "rows", "type": "list", "required": True, "default": None, "sample": None},
+]
+VALUES = {
+    "Invoice No": "2025-001",
+    "Customer": "José Ñúñez, Łódź",
+    "rows": [{"sku": f"SKU-{i:03d}", "item": f"Widget número {i}", "qty": i % 5 + 1, "total": 9.5 * i}
+             for i in range(1, 21)],
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def logo_png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 200), (67, 56, 202))
+    ImageDraw.Draw(image).rectangle((40, 40, 560, 160), fill=(255, 255, 255))
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def bare_xhtml2pdf(merged_html: str, logo_path: str, n: int, warmup: int = 2, fonts: bool = False) -> list[float]:
+    """The merged HTML through xhtml2pdf with nothing of ours around it (no sandbox, no confinement).
+    ``fonts``: with the engine's DejaVu @font-face rules, the like-for-like render (the base-14 fonts
+    of plain xhtml2pdf have no 'Ł': bare output shows a box where the engine prints the letter)."""
+    from xhtml2pdf import pisa
+
+    from documents import renderer
+
+    paths = {"logo.png": logo_path, **(renderer._FONT_ASSETS if fonts else {})}
+    if fonts:
+        merged_html = f"<style>{renderer.DEFAULT_BASE_CSS}</style>{merged_html}"
+
+    def callback(uri, rel):
+        return paths.get(uri, uri)
+
+    times = []
+    for _ in range(n + warmup):
+        start = time.perf_counter()
+        out = io.BytesIO()
+        pisa.CreatePDF(merged_html, dest=out, link_callback=callback, encoding="utf-8")
+        times.append(time.perf_counter() - start)
+    return times[warmup:]
+
+
+def bare_two_processes(pool, merged_html: str, logo_path: str, per_process: int) -> float:
+    """Documents per second of bare xhtml2pdf in two processes at once: "two cores' worth" as the
+    machine gives them right now (on a shared machine that can be much less than two idle cores)."""
+    start = time.perf_counter()
+    pool.starmap(bare_xhtml2pdf, [(merged_html, logo_path, per_process, 0)] * 2)
+    return 2 * per_process / (time.perf_counter() - start)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=30, help="sequential documents (latency)")
+    parser.add_argument("--burst", type=int, default=60, help="documents queued at once (throughput)")
+    parser.add_argument("--links", type=int, default=15, help="on-demand URLs")
+    parser.add_argument("--poll-ms", type=float, default=10,
+                        help="GET /v1/content interval; each poll costs the web process CPU the worker then lacks")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-documents-"))
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "VAR_DIR": str(workdir),
+        "MEDIA_ROOT": str(workdir / "media"),
+        "SCRATCH_DIR": str(workdir / "scratch"),
+        "DATABASE_URL": env.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'db.sqlite3'}"),
+        "DEBUG": "0",
+        "ALLOW_PLAIN_HTTP_API": "1",
+        "PYTHONPATH": str(ROOT),
+    })
+    children: list[subprocess.Popen] = []
+    sys.path.insert(0, str(ROOT))
+    if "REDIS_URL" not in env:
+        from tools import embedded_redis
+
+        socket_path = workdir / "redis.sock"
+        children.append(embedded_redis.start(socket_path, workdir / "redis", persist=False))
+        env["REDIS_URL"] = f"unix://{socket_path}"
+    os.environ.update(env)
+    try:
+        return run(args, env, children, workdir)
+    finally:
+        for child in reversed(children):
+            child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def run(args, env, children, workdir: Path) -> int:
+    subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+    import logging
+
+    import django
+
+    django.setup()
+    import httpx
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    from accounts import services as account_services
+    from accounts.models import Plan
+    from documents import renderer
+    from documents import services as document_services
+
+    Plan.objects.filter(code="business").update(rate_limit_per_minute=0)  # the bench polls hard
+    account, _, issued = account_services.account_create(
+        name="Bench", email=f"bench-{os.getpid()}@example.test", password="bench bench bench",
+        plan_code="business", credits=10**6)
+    template = document_services.template_create(account=account, name="Invoice", html=INVOICE_HTML, fields=FIELDS)
+    logo = logo_png()
+    document_services.asset_put(account=account, template=template, name="logo.png", content=logo,
+                                content_type="image/png")
+
+    # Bare xhtml2pdf in this process, on the same merged HTML. The machines are noisy, so every
+    # measurement below is interleaved with bare renders and compared with the bare median of its
+    # own phase.
+    logo_path = workdir / "logo.png"
+    logo_path.write_bytes(logo)
+    merged = renderer.render_html(INVOICE_HTML, "", VALUES)
+    bare_all: list[float] = []
+
+    def bare_once() -> None:
+        bare_all.extend(bare_xhtml2pdf(merged, str(logo_path), 1, warmup=0))
+
+    bare_xhtml2pdf(merged, str(logo_path), 0, warmup=3)
+    engine, service, bare_fonts = [], [], []
+    bare_xhtml2pdf(merged, str(logo_path), 0, warmup=2, fonts=True)
+    for _ in range(args.n):
+        bare_once()
+        bare_fonts.extend(bare_xhtml2pdf(merged, str(logo_path), 1, warmup=0, fonts=True))
+        start = time.perf_counter()
+        pdf = renderer.render_pdf(merged, assets={"logo.png": str(logo_path)})
+        engine.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        document_services._render(template, VALUES, renderer.Output())
+        service.append(time.perf_counter() - start)
+    bare = list(bare_all)
+    import multiprocessing
+
+    pool = multiprocessing.get_context("fork").Pool(2)  # forked now, before any server starts
+    pool.starmap(bare_xhtml2pdf, [(merged, str(logo_path), 0, 3)] * 2)  # warm both
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+
+    port = free_port()
+    children.append(subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4",
+         "--log-level", "warning"], cwd=ROOT, env=env))
+    for _ in range(2):
+        children.append(subprocess.Popen(
+            [PYTHON, "manage.py", "rqworker", "documents", "--worker-class", "rq.worker.SimpleWorker"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    base = f"http://127.0.0.1:{port}"
+    client = httpx.Client(base_url=base, headers={"Authorization": f"ApiKey {issued.raw}"}, timeout=60)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if client.get("/healthz").status_code < 500:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit("gunicorn did not start")
+        time.sleep(0.1)
+    body = {"TemplateId": str(template.template_id), "Fields": VALUES,
+            "Output": {"Format": "PDF", "Quality": "Display", "StrictPolicy": True}}
+    time.sleep(1.0)  # workers registered
+
+    def one_document(poll_client: httpx.Client) -> float:
+        """POST, then poll until Completed: the seconds until the URLs are known (then one download, untimed)."""
+        start = time.perf_counter()
+        response = poll_client.post("/v1/content", json=body)
+        assert response.status_code == 202, response.text
+        request_id = response.json()["RequestId"]
+        while True:
+            result = poll_client.get("/v1/content", params={"requestId": request_id}).json()
+            if result["Status"] != "InProgress":
+                break
+            time.sleep(args.poll_ms / 1000)
+        elapsed = time.perf_counter() - start
+        assert result["Status"] == "Completed", result
+        download = poll_client.get(result["URLs"][0])
+        assert download.status_code == 200 and download.content.startswith(b"%PDF")
+        return elapsed
+
+    for _ in range(6):  # warm both workers (the first render of a process loads fonts) and the web processes
+        one_document(client)
+    polls = []
+    for _ in range(30):
+        start = time.perf_counter()
+        client.get("/v1/content", params={"requestId": "00000000-0000-0000-0000-000000000000"})
+        polls.append(time.perf_counter() - start)
+    e2e, bare_e2e = [], []
+    for _ in range(args.n):
+        bare_e2e.extend(bare_xhtml2pdf(merged, str(logo_path), 1, warmup=0))
+        e2e.append(one_document(client))
+
+    from documents.models import DocumentRequest
+
+    done = list(DocumentRequest.objects.for_account(account).order_by("-id")[: args.n])
+    queue_wait = statistics.median((r.started_at - r.created_at).total_seconds() for r in done) * 1000
+    worker_run = statistics.median((r.completed_at - r.started_at).total_seconds() for r in done) * 1000
+
+    bare_two_before = bare_two_processes(pool, merged, str(logo_path), args.burst // 2)
+    # Throughput: a burst queued at once, drained by the two workers; polled gently
+    # (every 100 ms) so that the web processes do not take the workers' CPU.
+    start = time.perf_counter()
+    pending = set()
+    for _ in range(args.burst):
+        response = client.post("/v1/content", json=body)
+        assert response.status_code == 202, response.text
+        pending.add(response.json()["RequestId"])
+    while pending:
+        time.sleep(0.1)
+        for request_id in list(pending):
+            result = client.get("/v1/content", params={"requestId": request_id}).json()
+            if result["Status"] == "Completed":
+                pending.discard(request_id)
+            else:
+                assert result["Status"] == "InProgress", result
+                break  # FIFO: later ones are not done either
+    burst_seconds = time.perf_counter() - start
+    docs_per_second = args.burst / burst_seconds
+    bare_two_after = bare_two_processes(pool, merged, str(logo_path), args.burst // 2)
+
+    # On-demand URLs: the first open renders in the web process, later ones stream the cache.
+    links = [client.post("/v1/content/url", json=body | {"Output": {"Format": "PDF"}}).json()["URL"]
+             for _ in range(args.links + 2)]
+    first, later, bare_links = [], [], []
+    for index, url in enumerate(links):
+        bare_links.extend(bare_xhtml2pdf(merged, str(logo_path), 1, warmup=0))
+        start = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
+        if index >= 2:
+            first.append(elapsed)
+        for _ in range(5):
+            start = time.perf_counter()
+            assert client.get(url).status_code == 200
+            later.append(time.perf_counter() - start)
+
+    bare_ms, engine_ms, service_ms = median_ms(bare), median_ms(engine), median_ms(service)
+    e2e_ms, bare_e2e_ms = median_ms(e2e), median_ms(bare_e2e)
+    pool.terminate()
+    bare_two_cores = (bare_two_before + bare_two_after) / 2
+    first_ms, later_ms, bare_links_ms = median_ms(first), median_ms(later), median_ms(bare_links)
+    cores = os.cpu_count()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"Invoice: {pages} page, 20 rows, logo, 'José Ñúñez, Łódź'; {cores} CPUs, load average {load}; "
+          f"n={args.n}, burst={args.burst}, links={args.links}")
+    print(f"{'measure':46} {'value':>10} {'bare then':>10} {'ratio':>7}  target")
+    rows = [
+        ("bare xhtml2pdf + DejaVu fonts (like-for-like)", f"{median_ms(bare_fonts):.1f} ms", f"{bare_ms:.1f} ms",
+         f"{median_ms(bare_fonts) / bare_ms:.2f}x", ""),
+        ("engine render_pdf, in process (median)", f"{engine_ms:.1f} ms", f"{bare_ms:.1f} ms",
+         f"{engine_ms / bare_ms:.2f}x", ""),
+        ("service render (assets from storage, merge)", f"{service_ms:.1f} ms", f"{bare_ms:.1f} ms",
+         f"{service_ms / bare_ms:.2f}x", ""),
+        ("GET /v1/content round trip (one poll)", f"{median_ms(polls):.1f} ms", "", "", ""),
+        ("POST → worker → storage → poll: Completed", f"{e2e_ms:.1f} ms", f"{bare_e2e_ms:.1f} ms",
+         f"{e2e_ms / bare_e2e_ms:.2f}x", "≤ 1.3x"),
+        ("  of which: queued → claimed by a worker", f"{queue_wait:.1f} ms", "", "", ""),
+        ("  of which: claimed → completed (render+store)", f"{worker_run:.1f} ms", "", "", ""),
+        ("two workers, burst (documents/s)", f"{docs_per_second:.1f}/s", f"{bare_two_cores:.1f}/s",
+         f"{docs_per_second / bare_two_cores:.0%}", "≥ 70% of bare in 2 processes"),
+        ("on-demand first open (median)", f"{first_ms:.1f} ms", f"{bare_links_ms:.1f} ms",
+         f"{first_ms / bare_links_ms:.2f}x", "≤ 2x"),
+        ("on-demand later opens (median)", f"{later_ms:.1f} ms", "", "", "≤ 20 ms"),
+    ]
+    for row in rows:
+        print(f"{row[0]:46} {row[1]:>10} {row[2]:>10} {row[3]:>7}  {row[4]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
