@@ -160,7 +160,9 @@ def _schedule_sweep(video: Video) -> None:
 
     with contextlib.suppress(Exception):  # the sweep is a safety net, never a reason to fail a render
         django_rq.get_queue("default").enqueue_at(
-            video.claimed_until + timedelta(seconds=5), requeue_stale, job_id=f"sweep-{video.public_id}-{video.attempts}"
+            video.claimed_until + timedelta(seconds=5),
+            requeue_stale,
+            job_id=f"sweep-{video.public_id}-{video.attempts}",
         )
 
 
@@ -368,7 +370,10 @@ def requeue_stale() -> int:
     count = 0
     for video in stale:
         if video.attempts >= MAX_ATTEMPTS:
-            _fail(video, AppError(errors.ERROR_PROCESSING_VIDEO, data=f"render did not finish after {video.attempts} attempts"))
+            _fail(
+                video,
+                AppError(errors.ERROR_PROCESSING_VIDEO, data=f"render did not finish after {video.attempts} attempts"),
+            )
             continue
         with transaction.atomic():
             moved = (
