@@ -7,6 +7,7 @@ import accounts.dashboard.urls
 import videos.dashboard.urls
 from core.health import healthz
 from core.rpc import rpc_view
+from media_app.links import media_file_view
 from media_app.views import upload_view
 from videos.links import download_view
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("api/upload", upload_view, name="upload"),
     path("api", rpc_view, name="rpc"),
     path("files/<str:token>", download_view, name="video-file"),
+    path("media-files/<str:token>", media_file_view, name="media-file"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
