@@ -4,10 +4,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 import accounts.api
 import accounts.dashboard.urls
+import personalization.api
+import personalization.dashboard.urls
 from core.health import healthz
 from core.rpc import rpc_view
 
-dashboard_urls = accounts.dashboard.urls.urlpatterns
+dashboard_urls = accounts.dashboard.urls.urlpatterns + personalization.dashboard.urls.urlpatterns
 
 rest_urls = accounts.api.urlpatterns
 
@@ -17,6 +19,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("v1/", include(rest_urls)),
+    path("rest/", include(personalization.api.urlpatterns)),
     path("healthz", healthz, name="healthz"),
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
