@@ -15,7 +15,7 @@ from core.tenancy import TenantModel
 
 class Placeholder(TenantModel):
     name = models.CharField(max_length=200, help_text="A label for people")
-    html_id = models.CharField(max_length=200, blank=True, help_text="CSS selector of the page element, e.g. #hero")
+    html_id = models.CharField("HTML id", max_length=200, blank=True, help_text="CSS selector of the page element, e.g. #hero")
     description = models.TextField(blank=True)
     active = models.BooleanField(default=True)
 
@@ -28,11 +28,11 @@ class Placeholder(TenantModel):
 
 class Product(TenantModel):
     internal_id = models.CharField(
-        max_length=200, null=True, blank=True, help_text="Your catalog's id (SKU); unique per account"
+        "internal id", max_length=200, null=True, blank=True, help_text="Your catalog's id (SKU); unique per account"
     )
     name = models.CharField(max_length=500)
-    url = models.CharField(max_length=2000, blank=True)
-    image_url = models.CharField(max_length=2000, blank=True)
+    url = models.CharField("URL", max_length=2000, blank=True)
+    image_url = models.CharField("image URL", max_length=2000, blank=True)
     price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code, e.g. EUR")
     category = models.CharField(max_length=200, blank=True)
