@@ -228,6 +228,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "personalization.openapi.add_rest_paths",  # the /rest views are plain Django views
+    ],
 }
 
 # Development convenience for the seed 004 API, which answers 401 over plain HTTP.

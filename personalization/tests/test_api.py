@@ -483,3 +483,15 @@ def test_any_path_answers_200_or_400(rest, path):
         assert response.status_code in (200, 400), (prefix + raw, response.content)
         if response.status_code == 400:
             assert response["Content-Type"].startswith("text/plain")
+
+
+def test_openapi_schema_documents_the_rest_objects(client):
+    schema = json.loads(client.get("/api/schema/", {"format": "json"}).content)
+    for name, label in (("placeholders", "Placeholder"), ("products", "Product"), ("users", "User")):
+        assert set(schema["paths"][f"/rest/{name}"]) == {"get", "post"}
+        assert set(schema["paths"][f"/rest/{name}/{{id}}"]) == {"get", "put", "delete"}
+        assert "503" in schema["paths"][f"/rest/{name}/where/{{condition}}"]["get"]["responses"]
+        assert "id" in schema["components"]["schemas"][f"Rest{label}"]["properties"]
+    user = schema["components"]["schemas"]["RestUserNew"]
+    assert user["required"] == ["email"] and user["properties"]["tags"]["type"] == "array"
+    assert schema["components"]["securitySchemes"]["BasicAuth"]["scheme"] == "basic"
