@@ -13,6 +13,13 @@ from django.utils import timezone
 from core.tenancy import TenantModel
 
 
+def _account_without_own_index() -> models.ForeignKey:
+    """The tenant FK minus its single-column index: the (account, ...) unique index
+    already serves account-only look-ups as its prefix, and every index is paid on
+    each bulk-loaded row."""
+    return models.ForeignKey("accounts.Account", on_delete=models.CASCADE, db_index=False, related_name="+")
+
+
 class Placeholder(TenantModel):
     name = models.CharField(max_length=200, help_text="A label for people")
     html_id = models.CharField("HTML id", max_length=200, blank=True, help_text="CSS selector of the page element, e.g. #hero")
@@ -27,6 +34,7 @@ class Placeholder(TenantModel):
 
 
 class Product(TenantModel):
+    account = _account_without_own_index()
     internal_id = models.CharField(
         "internal id", max_length=200, null=True, blank=True, help_text="Your catalog's id (SKU); unique per account"
     )
@@ -51,6 +59,8 @@ class Product(TenantModel):
 
 class VisitorUser(TenantModel):
     """A visitor profile (seed 004's "users"), not a login of this product."""
+
+    account = _account_without_own_index()
 
     internal_id = models.CharField(max_length=200, null=True, blank=True, help_text="Your system's id for the visitor")
     email = models.CharField(max_length=254, help_text="Unique per account")

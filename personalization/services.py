@@ -69,11 +69,13 @@ def record_bulk_create(*, account: Account, kind: ObjectType, rows: list[dict[st
 
 
 def _copy_rows(*, account: Account, kind: ObjectType, rows: list[dict[str, Any]]) -> list[int]:
-    model = kind.model
-    table = model._meta.db_table
+    table = kind.model._meta.db_table
     fields = [field for name, field in kind.fields.items() if name != "id"]
-    json_columns = {field.name for field in fields if kind.schema.columns[field.name] is ColumnType.JSON}
-    defaults = {field.name: field.get_default for field in fields}
+    # Per column: its name, whether it is JSON (sent as text), and its default.
+    plan = [
+        (field.name, kind.schema.columns[field.name] is ColumnType.JSON, field.get_default)
+        for field in fields
+    ]
     quote = connection.ops.quote_name
     # ``cursor.copy`` is psycopg's own: wrap it so its errors become Django's (IntegrityError).
     with connection.cursor() as cursor, connection.wrap_database_errors:
@@ -82,17 +84,16 @@ def _copy_rows(*, account: Account, kind: ObjectType, rows: list[dict[str, Any]]
         )
         ids = [row[0] for row in cursor.fetchall()]
         columns = ", ".join(quote(name) for name in ["id", "account_id", *(f.column for f in fields)])
+        dumps = json.dumps
         with cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
             account_id = account.pk
+            write_row = copy.write_row
             for new_id, values in zip(ids, rows, strict=True):
                 record = [new_id, account_id]
-                for field in fields:
-                    name = field.name
-                    value = values[name] if name in values else defaults[name]()
-                    if name in json_columns:
-                        value = json.dumps(value)
-                    record.append(value)
-                copy.write_row(record)
+                for name, is_json, default in plan:
+                    value = values[name] if name in values else default()
+                    record.append(dumps(value) if is_json else value)
+                write_row(record)
     return ids
 
 
