@@ -495,3 +495,26 @@ def test_openapi_schema_documents_the_rest_objects(client):
     user = schema["components"]["schemas"]["RestUserNew"]
     assert user["required"] == ["email"] and user["properties"]["tags"]["type"] == "array"
     assert schema["components"]["securitySchemes"]["BasicAuth"]["scheme"] == "basic"
+
+
+# --- where the raw path comes from ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ({"RAW_URI": "/rest/users/where/a=x%2Fy?z=1"}, "users/where/a=x%2Fy"),  # gunicorn
+        ({"REQUEST_URI": "/rest/users/where/a=x%26y"}, "users/where/a=x%26y"),  # uWSGI, mod_wsgi
+        ({"RAW_URI": "http://host:8000/rest/users/where/a=%3D"}, "users/where/a=%3D"),  # absolute-form target
+        ({"RAW_URI": "/app/rest/users/1", "SCRIPT_NAME": "/app"}, "users/1"),  # mounted under a prefix
+        ({}, "users/where/a=x/y%20z"),  # runserver: decoded, re-encoded; %2F is lost
+    ],
+)
+def test_raw_rest_path(rf, meta, expected):
+    from personalization.api import raw_rest_path
+
+    request = rf.get("/rest/users/where/a=x%2Fy%20z")
+    request.META.update(meta)
+    if "SCRIPT_NAME" in meta:
+        request.path_info = "/rest/users/1"
+    assert raw_rest_path(request) == expected
