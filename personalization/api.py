@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from django.urls import re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -82,6 +84,8 @@ def _body(request: HttpRequest) -> Any:
         return json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
         raise InputError("The request body is not valid JSON") from None
+    except RecursionError:
+        raise InputError("The request body is nested too deeply") from None
 
 
 def _refuse(query: Query, method: str, *modifiers: str) -> None:
@@ -151,6 +155,13 @@ def rest_view(request: HttpRequest, raw: str = "") -> HttpResponse:
         return handler(request, account, kind, query)
     except QueryError as error:
         return _text(str(error), 400)
+    except RequestDataTooBig:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _text(f"The request body is larger than {limit:,} bytes: send fewer records per request", 413)
+    except (UnicodeEncodeError, DataError) as error:
+        # Text the database cannot store, e.g. a lone UTF-16 surrogate from "\ud800" in the JSON.
+        logger.info("value refused by the database request_id=%s: %s", getattr(request, "request_id", "-"), error)
+        return _text("A value cannot be stored: text must be valid Unicode (no lone surrogates)", 400)
     except AppError as error:
         return _text(error.message, error.entry.http_status, error.headers)
     except Exception:

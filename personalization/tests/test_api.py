@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 
 import httpx
 import pytest
@@ -518,3 +519,28 @@ def test_raw_rest_path(rf, meta, expected):
     if "SCRIPT_NAME" in meta:
         request.path_info = "/rest/users/1"
     assert raw_rest_path(request) == expected
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+def test_too_large_body_is_413(rest):
+    body = [{"email": f"{i}@x.test"} for i in range(100)]
+    assert rest.error("POST", "users", body, status=413).startswith("The request body is larger than 1,000 bytes")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{"email": "a@x.test", "first_name": "\\ud800"}', "A value cannot be stored: text must be valid Unicode"),
+        pytest.param(
+            '{"email": "a@x.test", "attributes": {"k": "\\ud800"}}', "A value cannot be stored: text must be valid Unicode",
+            marks=pytest.mark.skipif(
+                not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                reason="SQLite stores the escaped surrogate inside JSON text as is",
+            ),
+        ),
+        ("[" * 100_000 + "]" * 100_000, "The request body is nested too deeply"),
+    ],
+)
+def test_bodies_the_database_cannot_store_are_400(rest, account, body, message):
+    assert rest.error("POST", "users", body).startswith(message)
+    assert not VisitorUser.objects.for_account(account).exists()
