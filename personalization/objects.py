@@ -30,6 +30,9 @@ class ObjectType:
     schema: ObjectSchema
     required: tuple[str, ...]  # keys a new record must carry
     fields: dict[str, models.Field]  # API name -> model field, id first
+    # For the fast path of validation: text columns -> max length; JSON columns -> list or dict.
+    text_limits: dict[str, float]
+    json_shapes: dict[str, type]
 
     def writable(self) -> list[str]:
         return [name for name in self.fields if name not in READ_ONLY]
@@ -54,7 +57,16 @@ def _column_type(field: models.Field) -> ColumnType:
 def _object_type(name: str, label: str, model: type[models.Model], required: tuple[str, ...], indexed: set[str]):
     fields = {field.name: field for field in model._meta.concrete_fields if field.name != "account"}
     schema = ObjectSchema(name=name, columns={key: _column_type(f) for key, f in fields.items()}, indexed=indexed)
-    return ObjectType(name=name, label=label, model=model, schema=schema, required=required, fields=fields)
+    text_limits = {
+        key: float(f.max_length or "inf") for key, f in fields.items() if schema.columns[key] is ColumnType.TEXT
+    }
+    json_shapes = {
+        key: list if f.default is list else dict for key, f in fields.items() if schema.columns[key] is ColumnType.JSON
+    }
+    return ObjectType(
+        name=name, label=label, model=model, schema=schema, required=required, fields=fields,
+        text_limits=text_limits, json_shapes=json_shapes,
+    )
 
 
 OBJECTS: dict[str, ObjectType] = {
@@ -75,23 +87,28 @@ def validate_record(kind: ObjectType, data: Any, *, partial: bool, where: str = 
     if not isinstance(data, dict):
         raise InputError(f"{prefix}expected a JSON object of {kind.name} fields")
     values: dict[str, Any] = {}
-    fields, columns = kind.fields, kind.schema.columns
+    fields, columns, text_limits, json_shapes = kind.fields, kind.schema.columns, kind.text_limits, kind.json_shapes
     for key, raw in data.items():
+        # The common cases first: bulk loads validate millions of values.
+        limit = text_limits.get(key)
+        if limit is not None:
+            if type(raw) is str and len(raw) <= limit and "\x00" not in raw:
+                values[key] = raw
+                continue
+        else:
+            shape = json_shapes.get(key)
+            if shape is dict and type(raw) is dict:
+                values[key] = raw
+                continue
+            if shape is list and type(raw) is list and all(type(item) is str for item in raw):
+                values[key] = raw
+                continue
         field = fields.get(key)
         if field is None or key in READ_ONLY:
             if key in READ_ONLY:
                 raise InputError(f'{prefix}"{key}" is assigned by the server and cannot be set')
             raise InputError(f'{prefix}unknown field "{key}" for object "{kind.name}"')
-        # The common case first (bulk loads validate millions of strings).
-        if (
-            columns[key] is ColumnType.TEXT
-            and type(raw) is str
-            and (field.max_length is None or len(raw) <= field.max_length)
-            and "\x00" not in raw
-        ):
-            values[key] = raw
-        else:
-            values[key] = _value(field, raw, f"{prefix}{key}", columns[key])
+        values[key] = _value(field, raw, f"{prefix}{key}", columns[key])
     if partial:
         if not values:
             raise InputError("expected a JSON object with at least one field to change")
