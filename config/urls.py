@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 import accounts.api
 import accounts.dashboard.urls
+import personalization.api
+import personalization.dashboard.urls
 import videos.dashboard.urls
 from core.health import healthz
 from core.rpc import rpc_view
@@ -11,7 +13,9 @@ from media_app.links import media_file_view
 from media_app.views import upload_view
 from videos.links import download_view
 
-dashboard_urls = accounts.dashboard.urls.urlpatterns + videos.dashboard.urls.urlpatterns
+dashboard_urls = (
+    accounts.dashboard.urls.urlpatterns + videos.dashboard.urls.urlpatterns + personalization.dashboard.urls.urlpatterns
+)
 
 rest_urls = accounts.api.urlpatterns
 
@@ -24,6 +28,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("v1/", include(rest_urls)),
+    path("rest/", include(personalization.api.urlpatterns)),
     path("healthz", healthz, name="healthz"),
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
