@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -79,9 +80,20 @@ def _authenticate(request: HttpRequest) -> Account | HttpResponse:
     return principal.account
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def _body(request: HttpRequest) -> Any:
+    raw = request.body or b"null"
     try:
-        return json.loads(request.body or b"null")
+        parsed = json.loads(raw)
+        if _SURROGATE_ESCAPE.search(raw):
+            # A "\ud800" escape decodes to a lone surrogate that no database can store as
+            # text; refuse it here so SQLite and PostgreSQL answer the same. Pairs pass.
+            json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+        return parsed
+    except UnicodeEncodeError:
+        raise InputError("A value cannot be stored: text must be valid Unicode (no lone surrogates)") from None
     except (ValueError, UnicodeDecodeError):
         raise InputError("The request body is not valid JSON") from None
     except RecursionError:
