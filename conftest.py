@@ -285,3 +285,20 @@ def browser_login(page, tenant: Tenant) -> None:
     page.fill("#id_password", tenant.password)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
+
+
+@pytest.fixture
+def raw_live_server(live_server):
+    """The live server, passing the undecoded request URI as ``RAW_URI`` the way
+    gunicorn does (Django's development server decodes PATH_INFO only)."""
+    from django.test.testcases import QuietWSGIRequestHandler
+
+    class RawUriRequestHandler(QuietWSGIRequestHandler):
+        def get_environ(self):
+            environ = super().get_environ()
+            environ["RAW_URI"] = self.path
+            return environ
+
+    live_server.thread.httpd.RequestHandlerClass = RawUriRequestHandler
+    yield live_server
+    live_server.thread.httpd.RequestHandlerClass = QuietWSGIRequestHandler

@@ -10,6 +10,7 @@ REDIS_URL is set.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import subprocess
@@ -55,7 +56,10 @@ def main() -> None:
 def start_worker(workers: list) -> subprocess.Popen:
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "rqworker", "render", "--worker-class", "rq.worker.SimpleWorker"],
-        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     workers.append(worker)
     return worker
@@ -83,13 +87,29 @@ def run(var: Path, workers: list) -> None:
     ImageDraw.Draw(image).ellipse((120, 60, 520, 420), fill=(60, 120, 200))
     image.save(background, quality=90)
     music = var / "music.m4a"
-    subprocess.run([exe, "-nostdin", "-y", "-loglevel", "error", "-f", "lavfi", "-i",
-                    "sine=frequency=330:duration=12", "-c:a", "aac", str(music)], check=True)
+    subprocess.run(
+        [
+            exe,
+            "-nostdin",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=330:duration=12",
+            "-c:a",
+            "aac",
+            str(music),
+        ],
+        check=True,
+    )
 
     def stored(path: Path, content_type: str) -> str:
         with open(path, "rb") as handle:
-            media = media_upload(account=account, read=handle.read, content_length=path.stat().st_size,
-                                 content_type=content_type)
+            media = media_upload(
+                account=account, read=handle.read, content_length=path.stat().st_size, content_type=content_type
+            )
         return media.public_id
 
     bg_id, music_id = stored(background, "image/jpeg"), stored(music, "audio/mp4")
@@ -111,8 +131,11 @@ def run(var: Path, workers: list) -> None:
     counter = iter(range(1, 10**6))
 
     def call(method: str, *params):
-        response = client.post(url, {"jsonrpc": "2.0", "method": method, "params": list(params), "id": next(counter)},
-                               content_type="application/json")
+        response = client.post(
+            url,
+            {"jsonrpc": "2.0", "method": method, "params": list(params), "id": next(counter)},
+            content_type="application/json",
+        )
         answer = response.json()
         if "error" in answer:
             raise RuntimeError(answer["error"])
@@ -121,15 +144,20 @@ def run(var: Path, workers: list) -> None:
     template = call("Template_New", {"name": "Bench", "inputScripts": script, "outProfiles": [profile_name]})
 
     def submit(name: str) -> str:
-        return call("Template_Video_New", template["templateID"],
-                    {"inputMedias": [{"inputID": "name", "type": "text", "text": name}]})["id"]
+        return call(
+            "Template_Video_New",
+            template["templateID"],
+            {"inputMedias": [{"inputID": "name", "type": "text", "text": name}]},
+        )["id"]
 
     def wait(ids: list[str]) -> None:
         while True:
             states = set(Video.objects.unscoped().filter(public_id__in=ids).values_list("status", flat=True))
             if states <= {"done", "error"}:
                 if "error" in states:
-                    raise RuntimeError(list(Video.objects.unscoped().filter(status="error").values_list("status_message")))
+                    raise RuntimeError(
+                        list(Video.objects.unscoped().filter(status="error").values_list("status_message"))
+                    )
                 return
             time.sleep(0.01)
 
@@ -139,10 +167,8 @@ def run(var: Path, workers: list) -> None:
     def sample_rss():
         while not stop.is_set():
             for worker in workers:
-                try:
+                with contextlib.suppress(psutil.NoSuchProcess):
                     peak_rss[0] = max(peak_rss[0], psutil.Process(worker.pid).memory_info().rss)
-                except psutil.NoSuchProcess:
-                    pass
             time.sleep(0.05)
 
     threading.Thread(target=sample_rss, daemon=True).start()
@@ -160,12 +186,21 @@ def run(var: Path, workers: list) -> None:
     from media_app.services import media_local_path
 
     medias = {m.public_id: m for m in MediaFile.objects.for_account(account)}
-    inputs = {media_id: stack_path for media_id in (bg_id, music_id)
-              for stack_path in [media_local_path(medias[media_id]).__enter__()]}
+    inputs = {
+        media_id: stack_path
+        for media_id in (bg_id, music_id)
+        for stack_path in [media_local_path(medias[media_id]).__enter__()]
+    }
     bare = []
     for i in range(N):
-        args = compile_render(timeline, inputs=inputs, variables={"name": f"Person {i}"},
-                              profile=parse_profile(profile_name), output_path=var / f"bare{i}.mp4", ffmpeg_exe=exe)
+        args = compile_render(
+            timeline,
+            inputs=inputs,
+            variables={"name": f"Person {i}"},
+            profile=parse_profile(profile_name),
+            output_path=var / f"bare{i}.mp4",
+            ffmpeg_exe=exe,
+        )
         started = time.perf_counter()
         run_ffmpeg(args, timeout_s=300)
         bare.append(time.perf_counter() - started)
@@ -180,13 +215,17 @@ def run(var: Path, workers: list) -> None:
     stop.set()
 
     e2e, raw = statistics.median(end_to_end), statistics.median(bare)
-    print(f"videos: {N} x 10 s {profile_name} (end to end: JSON-RPC -> render queue -> rqworker SimpleWorker -> ffmpeg -> storage)")
+    print(
+        f"videos: {N} x 10 s {profile_name} (end to end: JSON-RPC -> render queue -> rqworker SimpleWorker -> ffmpeg -> storage)"
+    )
     print(f"end to end median : {e2e:.3f} s/video   (runs: {', '.join(f'{t:.2f}' for t in end_to_end)})")
     print(f"bare ffmpeg median: {raw:.3f} s/video   (runs: {', '.join(f'{t:.2f}' for t in bare)})")
     print(f"ratio end to end / bare: {e2e / raw:.2f}x   (target <= 1.3x)")
     print(f"realtime factor   : {10 / e2e:.1f}x   (target >= 8x)")
-    print(f"throughput, 2 workers: {two_workers_rate:.2f} videos/s vs bare back-to-back {bare_rate:.2f} videos/s"
-          f" = {100 * two_workers_rate / bare_rate:.0f} %   (target >= 80 %)")
+    print(
+        f"throughput, 2 workers: {two_workers_rate:.2f} videos/s vs bare back-to-back {bare_rate:.2f} videos/s"
+        f" = {100 * two_workers_rate / bare_rate:.0f} %   (target >= 80 %)"
+    )
     print(f"worker RSS peak (excluding ffmpeg): {peak_rss[0] / 2**20:.0f} MB   (target <= 300 MB)")
     print(f"cpu count: {os.cpu_count()}")
 

@@ -227,6 +227,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "personalization.openapi.add_rest_paths",  # the /rest views are plain Django views
+    ],
 }
 
 # Development convenience for the seed 004 API, which answers 401 over plain HTTP.
@@ -259,3 +263,10 @@ DASHBOARD_NAV = [
     ("Notifications", "dashboard:notifications"),
     ("API Test", "dashboard:api-test"),
 ]
+
+# Seed 004 (/rest): a filter on an unindexed column of a table larger than this
+# (rows of one account) is a "slow query"; an account may run this many a minute,
+# then gets 503 with Retry-After.
+PERSONALIZATION_SLOW_TABLE_ROWS = int(os.environ.get("PERSONALIZATION_SLOW_TABLE_ROWS", "10000"))
+PERSONALIZATION_SLOW_QUERIES_PER_MINUTE = int(os.environ.get("PERSONALIZATION_SLOW_QUERIES_PER_MINUTE", "10"))
+PERSONALIZATION_TABLE_SIZE_CACHE_SECONDS = 60

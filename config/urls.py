@@ -6,14 +6,20 @@ import accounts.api
 import accounts.dashboard.urls
 import documents.api
 import documents.dashboard.urls
+import personalization.api
+import personalization.dashboard.urls
 import videos.dashboard.urls
 from core.health import healthz
 from core.rpc import rpc_view
+from media_app.links import media_file_view
 from media_app.views import upload_view
 from videos.links import download_view
 
 dashboard_urls = (
-    accounts.dashboard.urls.urlpatterns + videos.dashboard.urls.urlpatterns + documents.dashboard.urls.urlpatterns
+    accounts.dashboard.urls.urlpatterns
+    + videos.dashboard.urls.urlpatterns
+    + personalization.dashboard.urls.urlpatterns
+    + documents.dashboard.urls.urlpatterns
 )
 
 rest_urls = accounts.api.urlpatterns + documents.api.urlpatterns
@@ -22,10 +28,12 @@ urlpatterns = [
     path("api/upload", upload_view, name="upload"),
     path("api", rpc_view, name="rpc"),
     path("files/<str:token>", download_view, name="video-file"),
+    path("media-files/<str:token>", media_file_view, name="media-file"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("v1/", include(rest_urls)),
+    path("rest/", include(personalization.api.urlpatterns)),
     path("healthz", healthz, name="healthz"),
     *documents.api.public_urlpatterns,
     path("admin/rq/", include("django_rq.urls")),

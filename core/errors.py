@@ -99,6 +99,12 @@ GONE = _e(4100, "This link has expired", 410, NOT_FOUND)
 PAYLOAD_TOO_LARGE = _e(4130, "Upload is larger than 50,000,000 bytes", 413)
 RATE_LIMITED = _e(4290, "Too many requests; retry later", 429, RATE)
 
+# Seed 004's /rest surface answers these as plain text with their HTTP status.
+ROW_NOT_FOUND = _e(4041, "Row not found", 400, NOT_FOUND)
+DUPLICATE_VALUE = _e(4091, "Duplicate value", 400)
+SELECTOR_REQUIRED = _e(4002, "PUT and DELETE need an id or a where condition", 400)
+SLOW_QUERIES_LIMIT = _e(5031, "Too many slow queries; retry later", 503, RATE)
+
 # JSON-RPC 2.0 standard errors.
 RPC_PARSE_ERROR = _e(-32700, "Parse error")
 RPC_INVALID_REQUEST = _e(-32600, "Invalid Request")

@@ -4,18 +4,26 @@ Shared by every feature that fetches or posts to a URL a tenant gave us:
 webhooks, video inputs over HTTP, remote assets in document rendering.
 
 `check_url` validates the URL and resolves its host; `check_host` is the
-same check for a bare host name, for callers that must re-check at connect
-time (the webhook transport does, so a DNS answer that changes between the
-check and the connection cannot slip through).
+same check for a bare host name. `guarded_client` is the httpx client every
+such feature uses: its network backend runs `check_host` again on every new
+connection and connects only to the addresses that check approved, so a DNS
+answer that changes between the check and the connection (DNS rebinding)
+cannot reach our network.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
+import time
+from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["UnsafeURL", "check_host", "check_url", "refusal_kind"]
+import httpcore
+import httpx
+
+__all__ = ["GuardedBackend", "UnsafeURL", "check_host", "check_url", "guarded_client", "refusal_kind"]
 
 _ALLOWED_SCHEMES = ("http", "https")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -111,3 +119,123 @@ def refusal_kind(address: str, *, allow_loopback: bool = False) -> str | None:
     if not ip.is_global:
         return "a non-public"
     return None
+
+
+# -- the connect-time guard ----------------------------------------------------
+
+
+def guarded_client(
+    *,
+    timeout_s: float,
+    allow_loopback: bool = False,
+    deadline: threading.local | None = None,
+    max_connections: int = 20,
+    max_keepalive_connections: int = 10,
+    keepalive_expiry_s: float = 30.0,
+) -> httpx.Client:
+    """An httpx client that connects only to addresses `check_host` accepts.
+
+    Redirects are not followed (a caller that follows them checks each hop).
+    `deadline`, when given, is a thread-local whose ``at`` (a ``time.monotonic``
+    value, or None) caps every socket operation: a total time limit per request.
+    Environment proxies are ignored: a proxy would connect for us, unguarded.
+    """
+    backend = GuardedBackend(allow_loopback=allow_loopback, deadline=deadline or threading.local())
+    pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=max_connections,
+        max_keepalive_connections=max_keepalive_connections,
+        keepalive_expiry=keepalive_expiry_s,
+        http1=True,
+        http2=False,
+        retries=0,
+        network_backend=backend,
+    )
+    return httpx.Client(
+        transport=_PoolTransport(pool),
+        follow_redirects=False,
+        timeout=httpx.Timeout(timeout_s),
+        trust_env=False,
+    )
+
+
+class _PoolTransport(httpx.HTTPTransport):
+    """httpx's transport over a pool we build: httpx takes no network backend
+    argument, and its transport only ever uses `self._pool`. super().__init__
+    is skipped on purpose: it would build a second, unused pool."""
+
+    def __init__(self, pool: httpcore.ConnectionPool) -> None:
+        self._pool = pool
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """Connects only to addresses netguard accepts, within the deadline."""
+
+    def __init__(self, *, allow_loopback: bool, deadline: threading.local) -> None:
+        self._allow_loopback = allow_loopback
+        self._deadline = deadline
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.NetworkStream:
+        addresses = check_host(host, port=port, allow_loopback=self._allow_loopback)
+        failure: httpcore.ConnectError | None = None
+        for address in addresses:  # the approved addresses themselves, never the name again
+            try:
+                stream = super().connect_tcp(
+                    address,
+                    port,
+                    timeout=_clamp(self._deadline, timeout, httpcore.ConnectTimeout),
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except httpcore.ConnectError as exc:
+                failure = exc
+                continue
+            return _DeadlineStream(stream, self._deadline)
+        assert failure is not None
+        raise failure
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """Caps every socket operation at the time left before the deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream, deadline: threading.local) -> None:
+        self._inner = inner
+        self._deadline = deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _clamp(self._deadline, timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _clamp(self._deadline, timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _clamp(self._deadline, timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, timeout), self._deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+def _clamp(deadline: threading.local, timeout: float | None, expired: type[Exception]) -> float | None:
+    at = getattr(deadline, "at", None)
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise expired("the total time limit has passed")
+    return left if timeout is None else min(timeout, left)

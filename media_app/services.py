@@ -85,9 +85,7 @@ def media_upload(
             tmp.flush()
             info = probe(tmp.name)
             if not matches_declared(info, content_type):
-                raise AppError(
-                    errors.BAD_INPUT_MEDIA, detail=f"declared {content_type} but the file is {info.mime}"
-                )
+                raise AppError(errors.BAD_INPUT_MEDIA, detail=f"declared {content_type} but the file is {info.mime}")
             media = MediaFile(
                 account=account,
                 kind=info.kind,
@@ -133,7 +131,9 @@ def media_delete(*, account: Account, media_id: str) -> None:
     if media is None:
         raise AppError(errors.MEDIA_NOT_FOUND, data=media_id, param="mediaID")
     users = [
-        t.public_id for t in VideoTemplate.objects.for_account(account).only("public_id", "media_ids") if media_id in t.media_ids
+        t.public_id
+        for t in VideoTemplate.objects.for_account(account).only("public_id", "media_ids")
+        if media_id in t.media_ids
     ]
     if users:
         raise AppError(errors.MEDIA_IN_USE, data={"mediaID": media_id, "templateIDs": users})
@@ -168,6 +168,8 @@ def media_apply_pattern(*, account: Account, media_id: str, pattern: str, mode: 
 
     media = media_get(account=account, media_id=media_id)
     if (pattern, mode) not in PATTERNS:
-        raise AppError(errors.RPC_INVALID_PARAMS, data=f"unknown pattern {pattern!r}/{mode!r}; try 'audiolevel', 'info'")
+        raise AppError(
+            errors.RPC_INVALID_PARAMS, data=f"unknown pattern {pattern!r}/{mode!r}; try 'audiolevel', 'info'"
+        )
     with media_local_path(media) as path:
         return audio_loudness(path, ffmpeg_exe())

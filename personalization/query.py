@@ -87,6 +87,7 @@ class Query:
     limit: int = MAX_LIMIT
     columns: list[str] | None = None
     column: str | None = None
+    modifiers: set[str] = field(default_factory=set)  # the ones the path gave, for per-method checks
 
     def filter_q(self) -> Q:
         q = Q(id=self.id) if self.id is not None else Q()
@@ -151,6 +152,7 @@ def parse_path(raw_path: str, schemas: Mapping[str, ObjectSchema]) -> Query:
         if index + 1 >= len(rest) or not rest[index + 1]:
             raise QueryError(f'Modifier "{modifier}" needs a value: /{modifier}/{{value}}')
         _MODIFIERS[modifier](query, schema, rest[index + 1])
+    query.modifiers = seen
     return query
 
 

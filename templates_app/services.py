@@ -60,7 +60,11 @@ def profiles_check(*, account: Account, out_profiles: Any) -> list[str]:
     profiles = validate_profiles(out_profiles)
     plan = account.plan
     for profile in profiles:
-        if not plan.custom_profiles and profile.name not in COMMON_PROFILES and profile.name not in plan.allowed_profiles:
+        if (
+            not plan.custom_profiles
+            and profile.name not in COMMON_PROFILES
+            and profile.name not in plan.allowed_profiles
+        ):
             raise AppError(errors.CUSTOM_PROFILES_NOT_ALLOWED, data=profile.name)
         if plan.allowed_profiles and profile.name not in plan.allowed_profiles:
             raise AppError(errors.PROFILE_NOT_ALLOWED, data={"profile": profile.name, "allowed": plan.allowed_profiles})

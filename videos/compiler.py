@@ -118,11 +118,16 @@ def compile_render(
     profile: Profile,
     output_path: str | PathLike,
     ffmpeg_exe: str,
+    poster_path: str | PathLike | None = None,
+    poster_at: float = 0.0,
 ) -> list[str]:
     """The ffmpeg argument list rendering ``timeline`` to ``output_path`` in ``profile``.
 
     ``inputs`` maps an element id, mediaID or inputID to a local file;
     ``variables`` fills the ``$name`` of texts (a missing one is 2005).
+    With ``poster_path``, the same run also writes the composed frame at
+    ``poster_at`` seconds as a JPEG (a second output of the split video stream),
+    so no second ffmpeg process decodes the encoded file again.
     """
     canvas = _Canvas(timeline, profile)
     duration = _secs(timeline.duration)
@@ -192,12 +197,23 @@ def compile_render(
                 enable=_during(item),
             )
 
+    poster = None
+    if poster_path is not None:
+        split = video.split()
+        video, still = split[0], split[1]
+        # Exactly one frame passes the select, so the branch ends with the graph and never stalls it.
+        frame = min(round(max(0.0, poster_at) * profile.fps), max(0, round(timeline.duration * profile.fps) - 1))
+        poster = still.filter("select", f"eq(n,{frame})").output(
+            str(poster_path), vframes=1, **{"q:v": 3, "update": 1, "f": "image2"}
+        )
     if profile.vcodec != "gif":
         video = video.filter("format", "yuv420p")
     streams = [video]
     if profile.has_audio:
         streams.append(_mix(sounds, timeline.duration))
     out = ffmpeg.output(*streams, str(output_path), t=duration, **profile.output_kwargs)
+    if poster is not None:
+        out = ffmpeg.merge_outputs(out, poster)
     return _with_global_args(out, ffmpeg_exe)
 
 
@@ -234,15 +250,6 @@ def _mix(sounds: list, total: float):
         return ffmpeg.input(f"anullsrc=r={SAMPLE_RATE}:cl=stereo", f="lavfi", t=_secs(total)).audio
     mixed = layers[0] if len(layers) == 1 else ffmpeg.filter(layers, "amix", inputs=len(layers), normalize=0)
     return mixed.filter("apad", whole_dur=_secs(total)).filter("atrim", duration=_secs(total))
-
-
-def compile_poster(
-    video_path: str | PathLike, at_seconds: float, output_jpeg: str | PathLike, ffmpeg_exe: str
-) -> list[str]:
-    """The ffmpeg argument list writing the frame at ``at_seconds`` as a JPEG."""
-    source = ffmpeg.input(str(video_path), ss=_secs(max(0.0, at_seconds)), protocol_whitelist="file")
-    out = source.video.output(str(output_jpeg), vframes=1, **{"q:v": 3, "update": 1})
-    return _with_global_args(out, ffmpeg_exe)
 
 
 def run_ffmpeg(args: list[str], timeout_s: float) -> None:

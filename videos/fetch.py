@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urljoin
@@ -22,42 +23,51 @@ def _refuse(url: str, reason: str) -> AppError:
     return AppError(errors.ERROR_DOWNLOADING_MEDIAS, data={"url": url, "reason": reason})
 
 
+def _save(response: httpx.Response, url: str, target: Path) -> None:
+    if response.status_code != 200:
+        raise _refuse(url, f"HTTP {response.status_code}")
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BYTES:
+        raise _refuse(url, f"larger than {MAX_BYTES} bytes")
+    received = 0
+    with open(target, "wb") as out:
+        for chunk in response.iter_bytes(1024 * 1024):
+            received += len(chunk)
+            if received > MAX_BYTES:
+                raise _refuse(url, f"larger than {MAX_BYTES} bytes")
+            out.write(chunk)
+
+
 def download(url: str, target: Path, *, expected: str) -> tuple[Path, MediaInfo]:
     """Fetch ``url`` into ``target`` and probe it; every failure is 1011.
 
-    Each hop of a redirect is checked again by :mod:`core.netguard`.
+    Every hop of a redirect is checked by :mod:`core.netguard` before it is
+    requested, and the client connects only to the addresses netguard approved
+    at connect time (no DNS rebinding). ``TIMEOUT_S`` bounds the whole download.
     """
-    deadline = time.monotonic() + TIMEOUT_S
     allow_loopback = getattr(settings, "WEBHOOKS_ALLOW_LOOPBACK", False)
+    deadline = threading.local()
+    deadline.at = time.monotonic() + TIMEOUT_S
     current = url
-    with httpx.Client(timeout=httpx.Timeout(10.0), follow_redirects=False) as client:
+    with netguard.guarded_client(timeout_s=10.0, allow_loopback=allow_loopback, deadline=deadline) as client:
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 netguard.check_url(current, allow_loopback=allow_loopback, label="input URL")
-            except netguard.UnsafeURL as exc:
-                raise _refuse(url, str(exc)) from None
-            try:
                 with client.stream("GET", current) as response:
                     if response.is_redirect:
-                        current = urljoin(current, response.headers.get("location", ""))
-                        continue
-                    if response.status_code != 200:
-                        raise _refuse(url, f"HTTP {response.status_code}")
-                    declared = response.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > MAX_BYTES:
-                        raise _refuse(url, f"larger than {MAX_BYTES} bytes")
-                    received = 0
-                    with open(target, "wb") as out:
-                        for chunk in response.iter_bytes(1024 * 1024):
-                            received += len(chunk)
-                            if received > MAX_BYTES:
-                                raise _refuse(url, f"larger than {MAX_BYTES} bytes")
-                            if time.monotonic() > deadline:
-                                raise _refuse(url, f"took longer than {TIMEOUT_S:g} s")
-                            out.write(chunk)
-                    break
+                        location = response.headers.get("location", "")
+                    else:
+                        _save(response, url, target)
+                        break
+            except netguard.UnsafeURL as exc:
+                raise _refuse(url, str(exc)) from None
+            except httpx.TimeoutException:
+                raise _refuse(url, f"took longer than {TIMEOUT_S:g} s") from None
             except httpx.HTTPError as exc:
                 raise _refuse(url, f"{type(exc).__name__}: {exc}") from None
+            if not location:
+                raise _refuse(url, "redirect without a Location")
+            current = urljoin(current, location)
         else:
             raise _refuse(url, "too many redirects")
     try:

@@ -36,10 +36,20 @@ def video_links(request: HttpRequest | None, video: Video, ttl_s: int | None = N
     if video.status != Video.Status.DONE or not video.out_files:
         raise AppError(errors.VIDEO_FILE_NOT_FOUND, data=f"video {video.public_id} is {video.status}")
     files = [
-        {"profile": f["profile"], "name": f["name"], "size": f["size"], "url": file_url(request, video, f["profile"], ttl)}
+        {
+            "profile": f["profile"],
+            "name": f["name"],
+            "size": f["size"],
+            "url": file_url(request, video, f["profile"], ttl),
+        }
         for f in video.out_files
     ]
-    return {"id": video.public_id, "expiresIn": ttl, "files": files, "thumbnail": file_url(request, video, "poster", ttl)}
+    return {
+        "id": video.public_id,
+        "expiresIn": ttl,
+        "files": files,
+        "thumbnail": file_url(request, video, "poster", ttl),
+    }
 
 
 def _key(video: Video, file_id: str) -> tuple[str, str]:
@@ -48,7 +58,9 @@ def _key(video: Video, file_id: str) -> tuple[str, str]:
     for f in video.out_files:
         if f["profile"] == file_id:
             ext = f["name"].rsplit(".", 1)[-1]
-            return f["key"], {"mp4": "video/mp4", "webm": "video/webm", "gif": "image/gif"}.get(ext, "application/octet-stream")
+            return f["key"], {"mp4": "video/mp4", "webm": "video/webm", "gif": "image/gif"}.get(
+                ext, "application/octet-stream"
+            )
     raise AppError(errors.VIDEO_FILE_NOT_FOUND)
 
 

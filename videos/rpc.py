@@ -9,7 +9,9 @@ from videos import selectors, services
 from videos.links import video_links
 from videos.selectors import video_json
 
-rpc.struct("InputMedia", {"inputID": "string", "type": "string?", "mediaID": "string?", "http": "string?", "text": "string?"})
+rpc.struct(
+    "InputMedia", {"inputID": "string", "type": "string?", "mediaID": "string?", "http": "string?", "text": "string?"}
+)
 rpc.struct(
     "VideoInput",
     {"name": "string?", "description": "string?", "inputMedias": "[]InputMedia?", "data": "string?"},

@@ -33,7 +33,7 @@ from templates_app.profiles import parse_profile
 from templates_app.scripts import parse_script, resolve_timeline
 from templates_app.selectors import template_get
 from videos import fetch
-from videos.compiler import compile_poster, compile_render, run_ffmpeg
+from videos.compiler import compile_render, run_ffmpeg
 from videos.inputs import inputs_check, usable_media
 from videos.models import Video
 
@@ -160,7 +160,9 @@ def _schedule_sweep(video: Video) -> None:
 
     with contextlib.suppress(Exception):  # the sweep is a safety net, never a reason to fail a render
         django_rq.get_queue("default").enqueue_at(
-            video.claimed_until + timedelta(seconds=5), requeue_stale, job_id=f"sweep-{video.public_id}-{video.attempts}"
+            video.claimed_until + timedelta(seconds=5),
+            requeue_stale,
+            job_id=f"sweep-{video.public_id}-{video.attempts}",
         )
 
 
@@ -227,16 +229,23 @@ def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, in
         timeline = resolve_timeline(script, durations)
         exe = ffmpeg_exe()
         outputs: list[tuple[str, Path, str]] = []
-        for name in template.out_profiles:
+        poster = workdir / f"{video.public_id}.poster.jpg"
+        for index, name in enumerate(template.out_profiles):
             profile = parse_profile(name)
             output = workdir / f"{video.public_id}.{profile.name}.{profile.extension}"
             args = compile_render(
-                timeline, inputs=paths, variables=variables, profile=profile, output_path=output, ffmpeg_exe=exe
+                timeline,
+                inputs=paths,
+                variables=variables,
+                profile=profile,
+                output_path=output,
+                ffmpeg_exe=exe,
+                # The first profile's run also writes the poster (no second ffmpeg process).
+                poster_path=poster if index == 0 else None,
+                poster_at=min(1.0, timeline.duration / 2),
             )
             run_ffmpeg(args, timeout_s=FFMPEG_TIMEOUT_S)
             outputs.append((profile.name, output, profile.extension))
-    poster = workdir / f"{video.public_id}.poster.jpg"
-    run_ffmpeg(compile_poster(outputs[0][1], min(1.0, timeline.duration / 2), poster, exe), timeout_s=60)
 
     prefix = f"videos/{account.public_id}/{video.public_id}"
     out_files, total = [], 0
@@ -368,7 +377,10 @@ def requeue_stale() -> int:
     count = 0
     for video in stale:
         if video.attempts >= MAX_ATTEMPTS:
-            _fail(video, AppError(errors.ERROR_PROCESSING_VIDEO, data=f"render did not finish after {video.attempts} attempts"))
+            _fail(
+                video,
+                AppError(errors.ERROR_PROCESSING_VIDEO, data=f"render did not finish after {video.attempts} attempts"),
+            )
             continue
         with transaction.atomic():
             moved = (

@@ -16,9 +16,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Self
+from typing import Self
 
-import httpcore
 import httpx
 
 from core import netguard
@@ -129,22 +128,13 @@ class Sender:
         self.timeout_s = timeout_s
         self.allow_loopback = allow_loopback
         self._deadline = threading.local()
-        backend = _GuardedBackend(allow_loopback=allow_loopback, deadline=self._deadline)
-        pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+        self._client = netguard.guarded_client(
+            timeout_s=timeout_s,
+            allow_loopback=allow_loopback,
+            deadline=self._deadline,
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive_connections,
-            keepalive_expiry=keepalive_expiry_s,
-            http1=True,
-            http2=False,
-            retries=0,
-            network_backend=backend,
-        )
-        self._client = httpx.Client(
-            transport=_PoolTransport(pool),
-            follow_redirects=False,
-            timeout=httpx.Timeout(timeout_s),
-            trust_env=False,  # an environment proxy would bypass the connect-time guard
+            keepalive_expiry_s=keepalive_expiry_s,
         )
 
     def close(self) -> None:
@@ -226,83 +216,6 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
-class _PoolTransport(httpx.HTTPTransport):
-    """httpx's transport over a pool we build: httpx takes no network backend
-    argument, and its transport only ever uses `self._pool`. super().__init__
-    is skipped on purpose: it would build a second, unused pool."""
-
-    def __init__(self, pool: httpcore.ConnectionPool) -> None:
-        self._pool = pool
-
-
-class _GuardedBackend(httpcore.SyncBackend):
-    """Connects only to addresses netguard accepts, within the send deadline."""
-
-    def __init__(self, *, allow_loopback: bool, deadline: threading.local) -> None:
-        self._allow_loopback = allow_loopback
-        self._deadline = deadline
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        addresses = netguard.check_host(host, port=port, allow_loopback=self._allow_loopback)
-        failure: httpcore.ConnectError | None = None
-        for address in addresses:
-            try:
-                stream = super().connect_tcp(
-                    address,
-                    port,
-                    timeout=_clamp(self._deadline, timeout, httpcore.ConnectTimeout),
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-            except httpcore.ConnectError as exc:
-                failure = exc
-                continue
-            return _DeadlineStream(stream, self._deadline)
-        assert failure is not None
-        raise failure
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """Caps every socket operation at the time left before the send deadline."""
-
-    def __init__(self, inner: httpcore.NetworkStream, deadline: threading.local) -> None:
-        self._inner = inner
-        self._deadline = deadline
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _clamp(self._deadline, timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _clamp(self._deadline, timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def start_tls(
-        self,
-        ssl_context: Any,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        timeout = _clamp(self._deadline, timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, timeout), self._deadline)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
-
-def _clamp(deadline: threading.local, timeout: float | None, expired: type[Exception]) -> float | None:
-    at = getattr(deadline, "at", None)
-    if at is None:
-        return timeout
-    left = at - time.monotonic()
-    if left <= 0:
-        raise expired("the total send timeout has passed")
-    return left if timeout is None else min(timeout, left)
+# The connect-time guard lives in core.netguard (shared with video inputs); the
+# old private name stays importable.
+_GuardedBackend = netguard.GuardedBackend

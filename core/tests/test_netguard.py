@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core import netguard
 from core.netguard import UnsafeURL, check_host, check_url, refusal_kind
 
 
@@ -170,3 +171,38 @@ def test_public_ipv4_verdict_matches_the_iana_registry(address):
     # global) but calls multicast global, which we refuse.
     public = address.is_global and not address.is_multicast
     assert (refusal_kind(str(address)) is None) == public
+
+
+def test_guarded_client_checks_at_connect_time():
+    """The client re-checks the host when it opens a connection: a name that
+    resolves to a refused address is never connected to, even when no pre-check ran."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        with (
+            netguard.guarded_client(timeout_s=5, allow_loopback=False) as client,
+            pytest.raises(netguard.UnsafeURL, match="loopback"),
+        ):
+            client.get(f"http://localhost:{port}/")
+        assert hits == []
+        with netguard.guarded_client(timeout_s=5, allow_loopback=True) as client:
+            assert client.get(f"http://localhost:{port}/ok").status_code == 204
+        assert hits == ["/ok"]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -12,8 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_upload_probes_and_stores(upload, tenant, media_samples):
-    response = upload(tenant, media_samples / "clip.mp4", "video/mp4", HTTP_X_SZN_FILENAME="clip.mp4",
-                      HTTP_X_SZN_DESCRIPTION="A test clip")
+    response = upload(
+        tenant,
+        media_samples / "clip.mp4",
+        "video/mp4",
+        HTTP_X_SZN_FILENAME="clip.mp4",
+        HTTP_X_SZN_DESCRIPTION="A test clip",
+    )
     assert response.status_code == 200, response.content
     media = response.json()
     assert len(media["mediaID"]) == 24
@@ -41,19 +46,23 @@ def test_lying_content_type_keeps_nothing(upload, tenant, media_samples):
         assert response.json()["error"]["code"] == 1029
     assert not MediaFile.objects.for_account(tenant.account).exists()
     assert Account.objects.get(pk=tenant.account.pk).stored_media_bytes == 0
-    assert not default_storage.exists(f"media/{tenant.account_id}")  or not default_storage.listdir(
-        f"media/{tenant.account_id}")[1]
+    assert (
+        not default_storage.exists(f"media/{tenant.account_id}")
+        or not default_storage.listdir(f"media/{tenant.account_id}")[1]
+    )
 
 
 def test_bad_credentials(client, tenant, media_samples):
     body = (media_samples / "photo.jpg").read_bytes()
-    bad = client.generic("POST", f"/api/upload?accountID={tenant.account_id}&accountSecret=nope", body,
-                         content_type="image/jpeg")
+    bad = client.generic(
+        "POST", f"/api/upload?accountID={tenant.account_id}&accountSecret=nope", body, content_type="image/jpeg"
+    )
     assert bad.status_code == 401 and bad.json()["error"]["code"] == 1018
     none = client.generic("POST", "/api/upload", body, content_type="image/jpeg")
     assert none.status_code == 401 and none.json()["error"]["code"] == 1015
-    unknown = client.generic("POST", "/api/upload?accountID=000000000000000000000000&accountSecret=x", body,
-                             content_type="image/jpeg")
+    unknown = client.generic(
+        "POST", "/api/upload?accountID=000000000000000000000000&accountSecret=x", body, content_type="image/jpeg"
+    )
     assert unknown.json()["error"]["code"] == 1010
 
 
@@ -136,14 +145,15 @@ def test_streamed_limits(live_server, tenant, media_samples):
 def test_large_streamed_lie_is_refused_and_not_kept(live_server, tenant):
     size = 20_000_000
     chunk = b"\x00\x01not-a-video" * 6000
+
     def body():
         sent = 0
         while sent < size:
             part = chunk[: size - sent]
             sent += len(part)
             yield part
-    status, payload = _raw_post(live_server, tenant, {"Content-Type": "video/mp4", "Content-Length": str(size)},
-                                body())
+
+    status, payload = _raw_post(live_server, tenant, {"Content-Type": "video/mp4", "Content-Length": str(size)}, body())
     assert (status, payload["error"]["code"]) == (422, 1029)
     assert Account.objects.get(pk=tenant.account.pk).stored_media_bytes == 0
     assert not MediaFile.objects.for_account(tenant.account).exists()

@@ -33,7 +33,9 @@ def test_template_crud(rpc):
 
 
 def test_script_string_accepted(rpc):
-    created = rpc("Template_New", {"name": "s", "inputScripts": json.dumps(greeting_script()), "outProfiles": [PROFILE]})
+    created = rpc(
+        "Template_New", {"name": "s", "inputScripts": json.dumps(greeting_script()), "outProfiles": [PROFILE]}
+    )
     assert json.loads(created["inputScripts"]) == greeting_script()
 
 
@@ -44,14 +46,38 @@ def test_script_string_accepted(rpc):
         ({"elements": []}, 1009, None),
         ("{not json", 1005, None),
         ({"elements": [{"id": "a", "type": "text", "text": "x", "duration": 1, "play": "b.end"}]}, 1005, "a"),
-        ({"elements": [{"id": "a", "type": "text", "text": "x", "duration": 1, "play": "b.end"},
-                       {"id": "b", "type": "text", "text": "y", "duration": 1, "play": "a.end"}]}, 1005, None),
+        (
+            {
+                "elements": [
+                    {"id": "a", "type": "text", "text": "x", "duration": 1, "play": "b.end"},
+                    {"id": "b", "type": "text", "text": "y", "duration": 1, "play": "a.end"},
+                ]
+            },
+            1005,
+            None,
+        ),
         ({"elements": [{"id": "c", "type": "cta", "text": "Buy", "duration": 1}]}, 2006, None),
         ({"elements": [{"id": "c", "type": "cta", "duration": 1, "play": 0}]}, 2007, None),
-        ({"elements": [{"id": "c", "type": "cta", "text": "A", "duration": 1, "play": 0},
-                       {"id": "d", "type": "cta", "text": "B", "duration": 2, "play": 0}]}, 2007, None),
-        ({"elements": [{"id": "c", "type": "cta", "text": "A", "duration": 2, "play": 0},
-                       {"id": "d", "type": "cta", "text": "B", "duration": 1, "play": 1}]}, 2007, None),
+        (
+            {
+                "elements": [
+                    {"id": "c", "type": "cta", "text": "A", "duration": 1, "play": 0},
+                    {"id": "d", "type": "cta", "text": "B", "duration": 2, "play": 0},
+                ]
+            },
+            2007,
+            None,
+        ),
+        (
+            {
+                "elements": [
+                    {"id": "c", "type": "cta", "text": "A", "duration": 2, "play": 0},
+                    {"id": "d", "type": "cta", "text": "B", "duration": 1, "play": 1},
+                ]
+            },
+            2007,
+            None,
+        ),
         ({"elements": [{"id": "i", "type": "image", "duration": 1, "source": {"mediaID": "0" * 24}}]}, 1001, None),
     ],
 )
@@ -64,8 +90,12 @@ def test_script_errors(rpc, scripts, code, element):
 
 
 def test_cycle_names_an_element(rpc):
-    script = {"elements": [{"id": "a", "type": "text", "text": "x", "duration": 1, "play": "b.end"},
-                           {"id": "b", "type": "text", "text": "y", "duration": 1, "play": "a.end"}]}
+    script = {
+        "elements": [
+            {"id": "a", "type": "text", "text": "x", "duration": 1, "play": "b.end"},
+            {"id": "b", "type": "text", "text": "y", "duration": 1, "play": "a.end"},
+        ]
+    }
     error = code_of(rpc, "Template_New", {"inputScripts": script, "outProfiles": [PROFILE]})
     assert error.data["element"] in ("a", "b") and "cycle" in error.data["reason"]
 
@@ -100,7 +130,9 @@ def test_plan_limits(db, client):
     error = code_of(call, "Template_New", {"inputScripts": greeting_script(), "outProfiles": [PROFILE]})
     assert (error.code, error.message) == (1032, "This account type does not allow custom video profiles")
     # a catalog profile the plan does not allow: 2002
-    error = code_of(call, "Template_New", {"inputScripts": greeting_script(), "outProfiles": ["MP4_H264_AAC_1280x720_30fps"]})
+    error = code_of(
+        call, "Template_New", {"inputScripts": greeting_script(), "outProfiles": ["MP4_H264_AAC_1280x720_30fps"]}
+    )
     assert error.code == 2002
     # too many elements: 2003
     many = {"elements": [{"id": f"t{i}", "type": "text", "text": "x", "duration": 1} for i in range(11)]}

@@ -9,7 +9,7 @@ from core import errors
 from media_app.probe import probe
 from templates_app.profiles import parse_profile
 from templates_app.scripts import parse_script, resolve_timeline
-from videos.compiler import compile_poster, compile_render, run_ffmpeg
+from videos.compiler import compile_render, run_ffmpeg
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 MP4 = parse_profile("MP4_H264_AAC_320x240_24fps")
@@ -183,12 +183,30 @@ def test_video_element_with_its_sound_starts_late(tmp_path, media):
     assert red[0] > 200 and red[1] < 60 and red[2] < 60
 
 
-def test_poster(tmp_path, media):
-    video = greeting(tmp_path, media, MP4)
+@pytest.mark.parametrize("profile", [MP4, GIF])
+def test_poster_comes_from_the_same_run(tmp_path, media, profile):
     poster = tmp_path / "poster.jpg"
-    run_ffmpeg(compile_poster(video, 1.0, poster, FFMPEG), timeout_s=60)
+    video = tmp_path / f"out.{profile.extension}"
+    args = compile_render(
+        resolve_timeline(greeting_script(), {}),
+        inputs={"photo": media / "background.png", "m-bed": media / "bed.wav"},
+        variables={"name": "Ana"},
+        profile=profile,
+        output_path=video,
+        ffmpeg_exe=FFMPEG,
+        poster_path=poster,
+        poster_at=1.0,
+    )
+    assert args.count(FFMPEG) == 1 and args[-1] == str(poster)
+    run_ffmpeg(args, timeout_s=60)
     with Image.open(poster) as image:
-        assert (image.format, image.size) == ("JPEG", (320, 240))
+        assert (image.format, image.size) == ("JPEG", (profile.width, profile.height))
+        still = image.convert("RGB")
+    assert probe(video).duration_ms == 2000  # the greeting is 2 s long: the poster branch does not cut it
+    # the poster is the composed frame at 1 s: it matches the encoded one up to compression
+    difference = ImageChops.difference(still, frame_at(video, 1.0)).convert("L")
+    mean = sum(difference.histogram()[i] * i for i in range(256)) / (profile.width * profile.height)
+    assert mean < (20 if profile is GIF else 12), mean  # GIF: a 256-colour dithered palette
 
 
 def test_command_line_shape(media):

@@ -6,15 +6,22 @@ from videos.tests.helpers import greeting_script, new_template, render, upload_m
 pytestmark = pytest.mark.django_db
 
 
-def test_pages_show_only_the_accounts_objects(client, rpc, other_rpc, upload, tenant, other_tenant, media_samples,
-                                               run_jobs, django_capture_on_commit_callbacks):
+def test_pages_show_only_the_accounts_objects(
+    client, rpc, other_rpc, upload, tenant, other_tenant, media_samples, run_jobs, django_capture_on_commit_callbacks
+):
     photo = upload_media(upload, tenant, media_samples, "photo.jpg", "image/jpeg")
     template = new_template(rpc, greeting_script(), name="Mine")
-    video = render(rpc, run_jobs, django_capture_on_commit_callbacks, template["templateID"],
-                   [{"inputID": "photo", "type": "image", "mediaID": photo},
-                    {"inputID": "name", "type": "text", "text": "Ana"}], name="Ana's video")
-    theirs = other_rpc("Template_New", {"name": "Theirs", "inputScripts": greeting_script(),
-                                        "outProfiles": ["GIF_320x240_10fps"]})
+    video = render(
+        rpc,
+        run_jobs,
+        django_capture_on_commit_callbacks,
+        template["templateID"],
+        [{"inputID": "photo", "type": "image", "mediaID": photo}, {"inputID": "name", "type": "text", "text": "Ana"}],
+        name="Ana's video",
+    )
+    theirs = other_rpc(
+        "Template_New", {"name": "Theirs", "inputScripts": greeting_script(), "outProfiles": ["GIF_320x240_10fps"]}
+    )
     client.force_login(tenant.user)
     media_page = client.get("/media/").content.decode()
     assert photo in media_page

@@ -27,8 +27,14 @@ def local(key):
 
 def test_render_end_to_end(rpc, run_jobs, django_capture_on_commit_callbacks, greeting, tenant):
     credits_before = Account.objects.get(pk=tenant.account.pk).credits
-    video = render(rpc, run_jobs, django_capture_on_commit_callbacks, greeting["template"]["templateID"],
-                   inputs(greeting["photo"]), data="opaque ☃")
+    video = render(
+        rpc,
+        run_jobs,
+        django_capture_on_commit_callbacks,
+        greeting["template"]["templateID"],
+        inputs(greeting["photo"]),
+        data="opaque ☃",
+    )
     assert video["status"] == {"code": "done"}
     assert video["data"] == "opaque ☃"
     assert video["duration"] == 1000
@@ -65,17 +71,16 @@ def test_name_changes_only_the_text_region(rpc, run_jobs, django_capture_on_comm
 def test_job_run_twice_gives_one_set_of_files(rpc, run_jobs, django_capture_on_commit_callbacks, greeting, tenant):
     from videos.jobs import render_video
 
-    video = render(rpc, run_jobs, django_capture_on_commit_callbacks, greeting["template"]["templateID"],
-                   inputs(greeting["photo"]))
+    video = render(
+        rpc, run_jobs, django_capture_on_commit_callbacks, greeting["template"]["templateID"], inputs(greeting["photo"])
+    )
     row = Video.objects.unscoped().get(public_id=video["id"])
     stored = Account.objects.get(pk=tenant.account.pk).stored_video_bytes
     render_video(row.pk)  # already done: a no-op
     folder = default_storage.path(f"videos/{tenant.account_id}/{row.public_id}")
     import os
 
-    assert sorted(os.listdir(folder)) == sorted(
-        [f["name"] for f in row.out_files] + [f"{row.public_id}.poster.jpg"]
-    )
+    assert sorted(os.listdir(folder)) == sorted([f["name"] for f in row.out_files] + [f"{row.public_id}.poster.jpg"])
     assert Account.objects.get(pk=tenant.account.pk).stored_video_bytes == stored
     # a worker killed mid-render: the stale sweep re-queues it, the rerun replaces the files
     Video.objects.unscoped().filter(pk=row.pk).update(status="processing", claimed_until="2000-01-01T00:00:00Z")
@@ -94,7 +99,9 @@ def test_stale_video_fails_after_max_attempts(rpc, run_jobs, django_capture_on_c
     from videos.services import requeue_stale
 
     with django_capture_on_commit_callbacks(execute=False):
-        video = rpc("Template_Video_New", greeting["template"]["templateID"], {"inputMedias": inputs(greeting["photo"])})
+        video = rpc(
+            "Template_Video_New", greeting["template"]["templateID"], {"inputMedias": inputs(greeting["photo"])}
+        )
     Video.objects.unscoped().filter(public_id=video["id"]).update(
         status="processing", attempts=3, claimed_until="2000-01-01T00:00:00Z"
     )
@@ -107,9 +114,14 @@ def test_stale_video_fails_after_max_attempts(rpc, run_jobs, django_capture_on_c
 def test_http_input_refused_for_private_address(rpc, run_jobs, django_capture_on_commit_callbacks, greeting, tenant):
     credits = Account.objects.get(pk=tenant.account.pk).credits
     video = render(
-        rpc, run_jobs, django_capture_on_commit_callbacks, greeting["template"]["templateID"],
-        [{"inputID": "photo", "type": "image", "http": "http://10.1.2.3/photo.png"},
-         {"inputID": "name", "type": "text", "text": "Ana"}],
+        rpc,
+        run_jobs,
+        django_capture_on_commit_callbacks,
+        greeting["template"]["templateID"],
+        [
+            {"inputID": "photo", "type": "image", "http": "http://10.1.2.3/photo.png"},
+            {"inputID": "name", "type": "text", "text": "Ana"},
+        ],
     )
     assert video["status"]["code"] == "error"
     assert video["status"]["error"] == 1011
@@ -130,28 +142,42 @@ def test_http_input_downloaded(rpc, run_jobs, django_capture_on_commit_callbacks
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/photo.jpg"
         video = render(
-            rpc, run_jobs, django_capture_on_commit_callbacks, greeting["template"]["templateID"],
+            rpc,
+            run_jobs,
+            django_capture_on_commit_callbacks,
+            greeting["template"]["templateID"],
             [{"inputID": "photo", "type": "image", "http": url}, {"inputID": "name", "type": "text", "text": "Ana"}],
         )
         assert video["status"] == {"code": "done"}
         missing = render(
-            rpc, run_jobs, django_capture_on_commit_callbacks, greeting["template"]["templateID"],
-            [{"inputID": "photo", "type": "image", "http": url + ".missing"},
-             {"inputID": "name", "type": "text", "text": "Ana"}],
+            rpc,
+            run_jobs,
+            django_capture_on_commit_callbacks,
+            greeting["template"]["templateID"],
+            [
+                {"inputID": "photo", "type": "image", "http": url + ".missing"},
+                {"inputID": "name", "type": "text", "text": "Ana"},
+            ],
         )
         assert missing["status"]["error"] == 1011 and "404" in missing["status"]["message"]
         wrong_kind = render(
-            rpc, run_jobs, django_capture_on_commit_callbacks, greeting["template"]["templateID"],
-            [{"inputID": "photo", "type": "image", "http": url.replace("photo.jpg", "bed.wav")},
-             {"inputID": "name", "type": "text", "text": "Ana"}],
+            rpc,
+            run_jobs,
+            django_capture_on_commit_callbacks,
+            greeting["template"]["templateID"],
+            [
+                {"inputID": "photo", "type": "image", "http": url.replace("photo.jpg", "bed.wav")},
+                {"inputID": "name", "type": "text", "text": "Ana"},
+            ],
         )
         assert wrong_kind["status"]["error"] == 1011
     finally:
         server.shutdown()
 
 
-def test_per_video_upload_deleted_after_render(rpc, run_jobs, django_capture_on_commit_callbacks, greeting, upload,
-                                               tenant, media_samples):
+def test_per_video_upload_deleted_after_render(
+    rpc, run_jobs, django_capture_on_commit_callbacks, greeting, upload, tenant, media_samples
+):
     from media_app.models import MediaFile
 
     response = upload(tenant, media_samples / "photo.jpg", "image/jpeg", template=greeting["template"])
@@ -159,20 +185,29 @@ def test_per_video_upload_deleted_after_render(rpc, run_jobs, django_capture_on_
     media = response.json()
     assert media["perVideo"] is True and media["templateID"] == greeting["template"]["templateID"]
     key = MediaFile.objects.for_account(tenant.account).get(public_id=media["mediaID"]).storage_key
-    video = render(rpc, run_jobs, django_capture_on_commit_callbacks, greeting["template"]["templateID"],
-                   inputs(media["mediaID"]))
+    video = render(
+        rpc, run_jobs, django_capture_on_commit_callbacks, greeting["template"]["templateID"], inputs(media["mediaID"])
+    )
     assert video["status"] == {"code": "done"}
     assert not MediaFile.objects.for_account(tenant.account).filter(public_id=media["mediaID"]).exists()
     assert not default_storage.exists(key)
 
 
-def test_video_clip_input_with_its_own_length(rpc, run_jobs, django_capture_on_commit_callbacks, upload, tenant,
-                                              media_samples):
+def test_video_clip_input_with_its_own_length(
+    rpc, run_jobs, django_capture_on_commit_callbacks, upload, tenant, media_samples
+):
     clip = upload_media(upload, tenant, media_samples, "clip.mp4", "video/mp4")
-    script = {"inputs": [{"inputID": "clip", "type": "video"}],
-              "elements": [{"id": "c", "type": "video", "source": {"input": "clip"}}]}
+    script = {
+        "inputs": [{"inputID": "clip", "type": "video"}],
+        "elements": [{"id": "c", "type": "video", "source": {"input": "clip"}}],
+    }
     template = new_template(rpc, script)
-    video = render(rpc, run_jobs, django_capture_on_commit_callbacks, template["templateID"],
-                   [{"inputID": "clip", "type": "video", "mediaID": clip}])
+    video = render(
+        rpc,
+        run_jobs,
+        django_capture_on_commit_callbacks,
+        template["templateID"],
+        [{"inputID": "clip", "type": "video", "mediaID": clip}],
+    )
     assert video["status"] == {"code": "done"}
     assert video["duration"] == 2000

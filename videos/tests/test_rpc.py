@@ -25,7 +25,10 @@ def setup(rpc, upload, tenant, media_samples):
 
 
 def good_inputs(s, name="Ana"):
-    return [{"inputID": "photo", "type": "image", "mediaID": s["photo"]}, {"inputID": "name", "type": "text", "text": name}]
+    return [
+        {"inputID": "photo", "type": "image", "mediaID": s["photo"]},
+        {"inputID": "name", "type": "text", "text": name},
+    ]
 
 
 @pytest.fixture
@@ -41,16 +44,48 @@ def test_video_new_error_codes(rpc, setup, tenant):
     bad = good_inputs(setup) + [{"inputID": "logo", "type": "image", "mediaID": setup["photo"]}]
     assert code_of(new, bad).code == 1002
     # type mismatch / missing input / two sources: 1004
-    assert code_of(new, [{"inputID": "photo", "type": "audio", "mediaID": setup["bed"]},
-                         {"inputID": "name", "type": "text", "text": "A"}]).code == 1004
-    assert code_of(new, [{"inputID": "photo", "type": "image", "mediaID": setup["bed"]},
-                         {"inputID": "name", "type": "text", "text": "A"}]).code == 1004
+    assert (
+        code_of(
+            new,
+            [
+                {"inputID": "photo", "type": "audio", "mediaID": setup["bed"]},
+                {"inputID": "name", "type": "text", "text": "A"},
+            ],
+        ).code
+        == 1004
+    )
+    assert (
+        code_of(
+            new,
+            [
+                {"inputID": "photo", "type": "image", "mediaID": setup["bed"]},
+                {"inputID": "name", "type": "text", "text": "A"},
+            ],
+        ).code
+        == 1004
+    )
     assert code_of(new, [{"inputID": "name", "type": "text", "text": "A"}]).code == 1004
-    assert code_of(new, [{"inputID": "photo", "type": "image", "mediaID": setup["photo"], "http": "http://x"},
-                         {"inputID": "name", "type": "text", "text": "A"}]).code == 1004
+    assert (
+        code_of(
+            new,
+            [
+                {"inputID": "photo", "type": "image", "mediaID": setup["photo"], "http": "http://x"},
+                {"inputID": "name", "type": "text", "text": "A"},
+            ],
+        ).code
+        == 1004
+    )
     # unknown media: 1001
-    assert code_of(new, [{"inputID": "photo", "type": "image", "mediaID": "f" * 24},
-                         {"inputID": "name", "type": "text", "text": "A"}]).code == 1001
+    assert (
+        code_of(
+            new,
+            [
+                {"inputID": "photo", "type": "image", "mediaID": "f" * 24},
+                {"inputID": "name", "type": "text", "text": "A"},
+            ],
+        ).code
+        == 1001
+    )
     # $name without a value: 2005 Not all variables defined
     error = code_of(new, [{"inputID": "photo", "type": "image", "mediaID": setup["photo"]}])
     assert (error.code, error.message, error.data) == (2005, "Not all variables defined", ["name"])
@@ -71,8 +106,12 @@ def test_video_new_error_codes(rpc, setup, tenant):
 
 def test_inputs_not_allowed_1003(rpc, setup):
     template = new_template(rpc, {"elements": [{"id": "t", "type": "text", "text": "Static", "duration": 1}]})
-    error = code_of(rpc, "Template_Video_New", template["templateID"],
-                    {"inputMedias": [{"inputID": "x", "type": "text", "text": "y"}]})
+    error = code_of(
+        rpc,
+        "Template_Video_New",
+        template["templateID"],
+        {"inputMedias": [{"inputID": "x", "type": "text", "text": "y"}]},
+    )
     assert error.code == 1003
 
 
@@ -80,8 +119,11 @@ def test_alias_and_queued_answer(rpc, setup, django_capture_on_commit_callbacks,
     import django_rq
 
     with django_capture_on_commit_callbacks(execute=True):
-        video = rpc("Template_VideoNew", setup["tid"], {"name": "N", "description": "D", "data": "x",
-                                                         "inputMedias": good_inputs(setup)})
+        video = rpc(
+            "Template_VideoNew",
+            setup["tid"],
+            {"name": "N", "description": "D", "data": "x", "inputMedias": good_inputs(setup)},
+        )
     assert video["status"] == {"code": "queued"} and video["templateID"] == setup["tid"]
     assert video["name"] == "N" and video["description"] == "D" and video["data"] == "x"
     assert django_rq.get_queue("render").count == 1
@@ -179,7 +221,9 @@ def test_tenant_isolation(rpc, other_rpc, done_video, setup, tenant, other_tenan
         assert code_of(other_rpc, method, *args).code == code, method
     assert other_rpc("Media_List")["total"] == 0
     # another account cannot use this account's media in its own video
-    other_template = other_rpc("Template_New", {"inputScripts": greeting_script(), "outProfiles": ["GIF_320x240_10fps"]})
+    other_template = other_rpc(
+        "Template_New", {"inputScripts": greeting_script(), "outProfiles": ["GIF_320x240_10fps"]}
+    )
     error = code_of(other_rpc, "Template_Video_New", other_template["templateID"], {"inputMedias": good_inputs(setup)})
     assert error.code == 1001
     assert rpc("Video_Get", vid)["status"]["code"] == "done"

@@ -1,0 +1,244 @@
+"""Seed 004 at scale: load users through /rest and time the look-ups.
+
+    .venv/bin/python bench/personalization.py [--rows 1000000] [--threads 4]
+
+On PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/persona_bench,
+created if missing): migrates, creates a fresh account, starts gunicorn
+(2 workers x 4 threads) with a private embedded Redis, then
+
+1. POSTs the users in arrays of 1000 over keep-alive connections and prints rows/s;
+2. times 1000 GET /rest/users/where/email=... and 1000 GET /rest/users/{id}
+   one after another on a warm server (p50, p99);
+3. times one unindexed GET /rest/users/where/first_name=... (a full scan).
+
+Prints each figure with its ratio to the issue's target. Not a test: nothing asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools import embedded_redis  # noqa: E402
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/persona_bench"
+BATCH = 1000
+TARGET_ROWS_PER_S = 25_000
+TARGET_P50_MS = 5.0
+TARGET_P99_MS = 20.0
+COUNTRIES = ["FR", "DE", "US", "GB", "ES", "IT", "NL", "BR", "JP", "IN"]
+
+
+def ensure_database(url: str) -> None:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def user_row(index: int) -> dict:
+    return {
+        "email": f"user{index}@bench.test",
+        "internal_id": f"u{index}",
+        "first_name": f"First{index % 50_000}",
+        "last_name": f"Last{index % 7919}",
+        "country": COUNTRIES[index % len(COUNTRIES)],
+        "tags": ["bench", "vip"] if index % 10 == 0 else ["bench"],
+        "attributes": {"score": index % 100, "plan": "free"},
+    }
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def load(base: str, auth: httpx.BasicAuth, rows: int, threads: int, prefix: int) -> tuple[float, list[int]]:
+    batches = list(range(0, rows, BATCH))
+    ids: dict[int, list[int]] = {}
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def worker() -> None:
+        with httpx.Client(base_url=base, auth=auth, timeout=120) as http:
+            while True:
+                with lock:
+                    if not batches or errors:
+                        return
+                    start = batches.pop(0)
+                body = json.dumps([user_row(prefix + i) for i in range(start, min(start + BATCH, rows))])
+                response = http.post("/rest/users", content=body, headers={"Content-Type": "application/json"})
+                if response.status_code != 200:
+                    errors.append(f"{response.status_code} {response.text[:200]}")
+                    return
+                ids[start] = response.json()
+
+    began = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    if errors:
+        raise SystemExit(f"load failed: {errors[0]}")
+    return elapsed, [i for start in sorted(ids) for i in ids[start]]
+
+
+def timed_gets(http: httpx.Client, paths: list[str]) -> list[float]:
+    for path in paths[:50]:  # warm-up: connections, caches, code paths
+        http.get(path).raise_for_status()
+    times = []
+    for path in paths:
+        began = time.perf_counter()
+        response = http.get(path)
+        times.append((time.perf_counter() - began) * 1000)
+        response.raise_for_status()
+        if not response.content.startswith(b"[{") and not response.content.startswith(b"{"):
+            raise SystemExit(f"unexpected answer to {path}: {response.text[:200]}")
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--threads", type=int, default=4, help="concurrent loading connections")
+    parser.add_argument("--lookups", type=int, default=1000)
+    args = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if not database_url.startswith("postgres"):
+        raise SystemExit("This benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...")
+    ensure_database(database_url)
+
+    scratch = Path(tempfile.mkdtemp(prefix="persona-bench-"))
+    redis_socket = scratch / "redis.sock"
+    redis = embedded_redis.start(redis_socket, scratch / "redis", persist=False)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": f"unix://{redis_socket}",
+        "ALLOW_PLAIN_HTTP_API": "1",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    python = sys.executable
+    gunicorn = None
+    try:
+        subprocess.run([python, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+        stamp = int(time.time() * 1000)
+        created = subprocess.run(
+            [python, "manage.py", "account_create", "--name", f"Bench {stamp}", "--email", f"bench{stamp}@bench.test"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        key = json.loads(created.stdout.strip().splitlines()[-1])["apiKey"]
+        port = free_port()
+        gunicorn = subprocess.Popen(
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                "2",
+                "--threads",
+                "4",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + "/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or gunicorn.poll() is not None:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.2)
+        auth = httpx.BasicAuth("api", key)
+
+        print(
+            f"PostgreSQL {urlsplit(database_url).path.lstrip('/')}, gunicorn 2 workers x 4 threads, "
+            f"{args.threads} loading connections, {os.cpu_count()} CPUs, "
+            f"load average {os.getloadavg()[0]:.1f} (other work on the machine skews every figure)"
+        )
+        elapsed, ids = load(base, auth, args.rows, args.threads, prefix=0)
+        rate = len(ids) / elapsed
+        print(
+            f"load: {len(ids):,} users in {elapsed:.1f} s = {rate:,.0f} rows/s "
+            f"(target >= {TARGET_ROWS_PER_S:,}: x{rate / TARGET_ROWS_PER_S:.2f})"
+        )
+
+        rng = random.Random(4)
+        picks = [rng.randrange(len(ids)) for _ in range(args.lookups)]
+        with httpx.Client(base_url=base, auth=auth, timeout=60) as http:
+            results = {
+                "GET /rest/users/where/email=...": timed_gets(
+                    http, [f"/rest/users/where/email=user{i}%40bench.test" for i in picks]
+                ),
+                "GET /rest/users/{id}": timed_gets(http, [f"/rest/users/{ids[i]}" for i in picks]),
+            }
+            for label, times in results.items():
+                p50, p99 = percentile(times, 0.5), percentile(times, 0.99)
+                print(
+                    f"{label}: p50 {p50:.2f} ms (target <= {TARGET_P50_MS:g}: x{TARGET_P50_MS / p50:.2f}), "
+                    f"p99 {p99:.2f} ms (target <= {TARGET_P99_MS:g}: x{TARGET_P99_MS / p99:.2f}), "
+                    f"mean {statistics.mean(times):.2f} ms over {len(times)}"
+                )
+            # The first one also counts the account's rows (cached for a minute) to know it is slow.
+            for label, name in (("first, with the table count", "First12345"), ("second", "First23456")):
+                began = time.perf_counter()
+                response = http.get(f"/rest/users/where/first_name={name}/column/id")
+                scan_ms = (time.perf_counter() - began) * 1000
+                found = len(response.json()) if response.status_code == 200 else 0
+                print(
+                    f"unindexed GET /rest/users/where/first_name={name} ({label}): {scan_ms:.0f} ms, "
+                    f"status {response.status_code}, {found} rows"
+                )
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=20)
+        redis.terminate()
+        redis.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

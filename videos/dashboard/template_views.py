@@ -1,0 +1,147 @@
+"""The template editor: create and edit, status, secret rotation, a test render.
+
+Thin views: forms shape the input, ``templates_app.services`` and
+``videos.services`` do every write, and their ``AppError`` is shown in place.
+A new ``templateSecret`` is rendered into the POST's answer and stored nowhere
+else (neither in the session nor in a message), so it is shown exactly once.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.dashboard.views import account_required
+from core.errors import AppError
+from templates_app import selectors, services
+from templates_app.models import VideoTemplate
+from templates_app.scripts import parse_script
+from videos import services as video_services
+from videos.dashboard.forms import SampleRenderForm, TemplateForm, error_text
+
+
+def _template(request: HttpRequest, template_id: str) -> VideoTemplate:
+    try:
+        return selectors.template_get(account=request.account, template_id=template_id)
+    except AppError:
+        raise Http404("template not found") from None
+
+
+def _render_form(request: HttpRequest, template: VideoTemplate, data=None) -> SampleRenderForm | None:
+    try:
+        script = parse_script(template.input_scripts)
+    except AppError:
+        return None
+    return SampleRenderForm(data, account=request.account, script=script, prefix="render")
+
+
+def _editor(
+    request: HttpRequest,
+    template: VideoTemplate | None,
+    *,
+    form: TemplateForm | None = None,
+    render_form: SampleRenderForm | None = None,
+    secret: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if form is None:
+        form = TemplateForm(account=request.account, template=template)
+    if template is not None and render_form is None:
+        render_form = _render_form(request, template)
+    context = {"template": template, "form": form, "render_form": render_form, "secret": secret}
+    return render(request, "dashboard/videos/template_edit.html", context, status=status)
+
+
+@account_required
+def template_new(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _editor(request, None)
+    form = TemplateForm(request.POST, account=request.account)
+    if form.is_valid():
+        changes = form.changes()
+        try:
+            with transaction.atomic():
+                template, secret = services.template_create(
+                    account=request.account,
+                    name=changes["name"],
+                    description=changes["description"],
+                    input_scripts=changes["inputScripts"],
+                    out_profiles=changes["outProfiles"],
+                )
+        except AppError as exc:
+            form.add_app_error(exc)
+        else:
+            messages.success(request, f"Template “{template.name}” created.")
+            return _editor(request, template, secret=secret)
+    return _editor(request, None, form=form, status=422)
+
+
+@account_required
+def template_edit(request: HttpRequest, template_id: str) -> HttpResponse:
+    template = _template(request, template_id)
+    if request.method != "POST":
+        return _editor(request, template)
+    form = TemplateForm(request.POST, account=request.account, template=template)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                services.template_update(account=request.account, template_id=template_id, changes=form.changes())
+        except AppError as exc:
+            form.add_app_error(exc)
+        else:
+            messages.success(request, "Template saved.")
+            return redirect("dashboard:template-edit", template_id)
+    return _editor(request, template, form=form, status=422)
+
+
+@account_required
+@require_POST
+def template_status(request: HttpRequest, template_id: str) -> HttpResponse:
+    _template(request, template_id)
+    try:
+        with transaction.atomic():
+            template = services.template_set_status(
+                account=request.account, template_id=template_id, status=request.POST.get("status", "")
+            )
+    except AppError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"Template is now {template.status}.")
+    return redirect("dashboard:template-edit", template_id)
+
+
+@account_required
+@require_POST
+def template_secret(request: HttpRequest, template_id: str) -> HttpResponse:
+    _template(request, template_id)
+    with transaction.atomic():
+        template, secret = services.template_rotate_secret(account=request.account, template_id=template_id)
+    return _editor(request, template, secret=secret)
+
+
+@account_required
+@require_POST
+def template_render(request: HttpRequest, template_id: str) -> HttpResponse:
+    """Render a test video from sample inputs; on success, go to the video's page."""
+    template = _template(request, template_id)
+    render_form = _render_form(request, template, request.POST)
+    if render_form is None:
+        messages.error(request, "Fix the script before rendering a test video.")
+        return redirect("dashboard:template-edit", template_id)
+    if render_form.is_valid():
+        video = {
+            "name": render_form.cleaned_data["video_name"] or f"Test of {template.name}",
+            "inputMedias": render_form.input_medias(),
+        }
+        try:
+            with transaction.atomic():
+                created = video_services.video_create(account=request.account, template_id=template_id, video=video)
+        except AppError as exc:
+            render_form.add_app_error(exc)
+        else:
+            messages.success(request, f"Test video “{created.name}” queued.")
+            return redirect("dashboard:video", created.public_id)
+    return _editor(request, template, render_form=render_form, status=422)
