@@ -7,3 +7,7 @@ from documents import services
 
 def document_request_run(request_pk: int) -> None:
     services.document_request_process(request_pk=request_pk)
+
+
+def document_request_sweep() -> None:
+    services.document_request_sweep()

@@ -3,6 +3,7 @@ signed download links and on-demand links."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import secrets
@@ -290,6 +291,33 @@ def _emit(request: DocumentRequest, event: str) -> None:
     event_emit(account=request.account, event=event, payload=payload)
 
 
+def _lease() -> timedelta:
+    """How long a claimed request may stay running: the queue's job timeout, plus a margin."""
+    return timedelta(seconds=settings.RQ_QUEUES[JOB_QUEUE]["DEFAULT_TIMEOUT"] + 30)
+
+
+def _schedule_sweep(request: DocumentRequest) -> None:
+    """If this worker dies mid-render, the RQ scheduler fails the request (and refunds it) once the lease ends."""
+    from documents import jobs
+
+    with contextlib.suppress(Exception):  # a safety net, never a reason to fail a render
+        django_rq.get_queue("default").enqueue_at(
+            request.started_at + _lease() + timedelta(seconds=5), jobs.document_request_sweep,
+            job_id=f"document-sweep-{request.request_id}",
+        )
+
+
+def document_request_sweep() -> int:
+    """Fail (and refund) requests whose worker stopped mid-render: running for longer than the lease."""
+    stale = DocumentRequest.objects.unscoped().select_related("account").filter(
+        status=DocumentRequest.Status.RUNNING, started_at__lt=clock.now() - _lease()
+    )
+    count = 0
+    for request in stale:
+        count += _finish_failed(request, "The render did not finish (the worker stopped); the credit was refunded")
+    return count
+
+
 def document_request_process(*, request_pk: int) -> None:
     """The job: claim, render, store under deterministic keys, mark done last. Safe to run twice."""
     started = DocumentRequest.objects.unscoped().filter(
@@ -298,6 +326,7 @@ def document_request_process(*, request_pk: int) -> None:
     if not started:
         return
     request = DocumentRequest.objects.unscoped().select_related("template", "account").get(pk=request_pk)
+    _schedule_sweep(request)
     try:
         if request.template is None:
             raise AppError(errors.TEMPLATE_NOT_FOUND, detail="The template was deleted before the render")
@@ -325,7 +354,7 @@ def document_request_process(*, request_pk: int) -> None:
             _emit(request, "document.completed")
 
 
-def _finish_failed(request: DocumentRequest, description: str) -> None:
+def _finish_failed(request: DocumentRequest, description: str) -> int:
     with transaction.atomic():
         failed = DocumentRequest.objects.unscoped().filter(pk=request.pk, status=DocumentRequest.Status.RUNNING).update(
             status=DocumentRequest.Status.FAILED, failure_description=description, completed_at=clock.now()
@@ -334,6 +363,7 @@ def _finish_failed(request: DocumentRequest, description: str) -> None:
             credits_refund(account=request.account, amount=request.charged_credits)
             request.refresh_from_db()
             _emit(request, "document.failed")
+    return failed
 
 
 # --- on-demand rendering (POST /v1/content/url, GET /d/<token>) ------------------------

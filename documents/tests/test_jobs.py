@@ -91,3 +91,38 @@ def test_deleted_template_fails_and_refunds(api, tenant, seed_template, django_c
     result = api.get(f"/v1/content?requestId={request.request_id}").json()
     assert result["Status"] == "Failed" and "deleted" in result["FailureDescription"]
     assert Account.objects.get(pk=tenant.account.pk).credits == before + 1
+
+
+def test_a_request_whose_worker_died_is_failed_and_refunded_after_the_lease(
+    tenant, seed_template, django_capture_on_commit_callbacks, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from documents import clock
+
+    stuck = create(tenant, seed_template, django_capture_on_commit_callbacks)
+    fresh = create(tenant, seed_template, django_capture_on_commit_callbacks)
+    now = timezone.now()
+    scoped = DocumentRequest.objects.for_account(tenant.account)
+    scoped.filter(pk=stuck.pk).update(status=DocumentRequest.Status.RUNNING, started_at=now - timedelta(minutes=3))
+    scoped.filter(pk=fresh.pk).update(status=DocumentRequest.Status.RUNNING, started_at=now)
+    before = Account.objects.get(pk=tenant.account.pk).credits
+    monkeypatch.setattr(clock, "now", lambda: now)
+    assert services.document_request_sweep() == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == DocumentRequest.Status.FAILED and "worker stopped" in stuck.failure_description
+    assert fresh.status == DocumentRequest.Status.RUNNING
+    assert Account.objects.get(pk=tenant.account.pk).credits == before + 1
+    assert services.document_request_sweep() == 0  # refunded once
+
+
+def test_each_claim_schedules_a_sweep(tenant, seed_template, django_capture_on_commit_callbacks, run_jobs):
+    from rq.registry import ScheduledJobRegistry
+
+    request = create(tenant, seed_template, django_capture_on_commit_callbacks)
+    run_jobs("documents")
+    registry = ScheduledJobRegistry(queue=django_rq.get_queue("default"))
+    assert f"document-sweep-{request.request_id}" in registry.get_job_ids()
