@@ -4,12 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 import accounts.api
 import accounts.dashboard.urls
+import webhooks.api
+import webhooks.dashboard.urls
 from core.health import healthz
 from core.rpc import rpc_view
 
-dashboard_urls = accounts.dashboard.urls.urlpatterns
+dashboard_urls = accounts.dashboard.urls.urlpatterns + webhooks.dashboard.urls.urlpatterns
 
-rest_urls = accounts.api.urlpatterns
+rest_urls = accounts.api.urlpatterns + webhooks.api.urlpatterns
 
 urlpatterns = [
     path("api", rpc_view, name="rpc"),
