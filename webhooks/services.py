@@ -22,6 +22,7 @@ import re
 import secrets as _secrets
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,7 +30,7 @@ from datetime import datetime, timedelta
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Account, Notification
@@ -306,7 +307,10 @@ def delivery_send(*, sender: transport.Sender, outgoing: Outgoing, now: datetime
 
 
 def delivery_record(*, results: Iterable[Sent], now: datetime | None = None) -> None:
-    """Store the attempts and move each delivery on, in one transaction."""
+    """Store the attempts and move each delivery on, in one transaction.
+
+    Successes (the bulk of the traffic) are one UPDATE per claim; failures go
+    through the retry rules one by one."""
     now = now or timezone.now()
     results = list(results)
     if not results:
@@ -316,9 +320,12 @@ def delivery_record(*, results: Iterable[Sent], now: datetime | None = None) -> 
             d.id: d
             for d in WebhookDelivery.objects.unscoped()
             .select_related("webhook", "account")
+            .defer("body")
             .filter(id__in=[r.outgoing.delivery_id for r in results])
         }
         attempts = []
+        delivered: dict[tuple[str, int], list[int]] = defaultdict(list)
+        recovered_webhooks: set[int] = set()
         for sent in results:
             delivery = by_id.get(sent.outgoing.delivery_id)
             if delivery is None:  # deleted with its webhook meanwhile
@@ -331,7 +338,7 @@ def delivery_record(*, results: Iterable[Sent], now: datetime | None = None) -> 
                     number=delivery.attempt_count + 1,
                     created_at=sent.started_at,
                     request_headers=sent.outgoing.headers,
-                    request_body=delivery.body,
+                    request_body=sent.outgoing.body.decode("utf-8"),
                     response_status=attempt.status,
                     response_headers=attempt.response_headers,
                     response_body=attempt.response_body_head,
@@ -341,25 +348,41 @@ def delivery_record(*, results: Iterable[Sent], now: datetime | None = None) -> 
             )
             if delivery.claim_token != sent.outgoing.token:
                 continue  # our lease expired and another dispatcher owns it now
-            _advance(delivery, attempt, now=now)
+            if attempt.ok:
+                delivered[(sent.outgoing.token, attempt.status)].append(delivery.id)
+                if delivery.webhook.failing_since is not None:
+                    recovered_webhooks.add(delivery.webhook_id)
+            else:
+                _advance_failed(delivery, attempt, now=now)
+        for (token, status), ids in delivered.items():
+            WebhookDelivery.objects.unscoped().filter(id__in=ids, claim_token=token).update(
+                status=WebhookDelivery.Status.DELIVERED,
+                delivered_at=now,
+                next_attempt_at=None,
+                claimed_until=None,
+                claim_token="",
+                attempt_count=F("attempt_count") + 1,
+                last_status=status,
+                last_error="",
+            )
+        if recovered_webhooks:
+            Webhook.objects.unscoped().filter(pk__in=recovered_webhooks).update(failing_since=None)
         WebhookAttempt.objects.bulk_create(attempts)
 
 
-def _advance(delivery: WebhookDelivery, attempt: transport.Attempt, *, now: datetime) -> None:
+_FAILED_FIELDS = [
+    "attempt_count", "last_status", "last_error", "claimed_until", "claim_token",
+    "next_attempt_at", "failure_notified", "status",
+]
+
+
+def _advance_failed(delivery: WebhookDelivery, attempt: transport.Attempt, *, now: datetime) -> None:
     webhook = delivery.webhook
     delivery.attempt_count += 1
     delivery.last_status = attempt.status
     delivery.last_error = (attempt.error or "")[:500]
     delivery.claimed_until = None
     delivery.claim_token = ""
-    if attempt.ok:
-        delivery.status = WebhookDelivery.Status.DELIVERED
-        delivery.delivered_at = now
-        delivery.next_attempt_at = None
-        delivery.save()
-        if webhook.failing_since is not None:
-            Webhook.objects.unscoped().filter(pk=webhook.pk).update(failing_since=None)
-        return
     if not delivery.last_error and attempt.status is not None:
         delivery.last_error = f"HTTP {attempt.status}"
     if webhook.failing_since is None:
@@ -379,12 +402,12 @@ def _advance(delivery: WebhookDelivery, attempt: transport.Attempt, *, now: date
         if not delivery.failure_notified:
             delivery.failure_notified = True
             _notify_failed(delivery, first=True)
-        delivery.save()
+        delivery.save(update_fields=_FAILED_FIELDS)
         return
 
     delivery.status = WebhookDelivery.Status.FAILED
     delivery.next_attempt_at = None
-    delivery.save()
+    delivery.save(update_fields=_FAILED_FIELDS)
     if disabled_because:
         _disable(webhook, reason=disabled_because, delivery=delivery)
     else:
