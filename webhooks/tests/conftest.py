@@ -58,6 +58,8 @@ class Receiver:
     requests: list[Request] = field(default_factory=list)
     # path -> statuses to answer in turn (the last one repeats); default 200
     answers: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    # path -> seconds to hold each request before answering, in turn
+    delays: dict[str, list[float]] = field(default_factory=dict)
 
     def url(self, path: str = "/hook") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -85,6 +87,8 @@ def receiver():
                 )
                 queue = state.answers.get(self.path) or [(200, {})]
                 status, headers = queue.pop(0) if len(queue) > 1 else queue[0]
+                delay = state.delays[self.path].pop(0) if state.delays.get(self.path) else 0.0
+            time.sleep(delay)
             payload = b"thanks" if status < 300 else f"status {status}".encode()
             self.send_response(status)
             for name, value in headers.items():
