@@ -79,7 +79,6 @@ class Dispatcher:
                         continue
                     if time.monotonic() >= next_housekeeping:
                         next_housekeeping = time.monotonic() + HOUSEKEEPING_S
-                        services.delivery_cancel_inactive()
                         services.webhook_log_purge()
                     close_old_connections()
                     try:

@@ -130,6 +130,8 @@ def webhook_update(
             webhook.failing_since = None
             webhook.disabled_reason = ""
     webhook.save()
+    if active is False:
+        delivery_cancel_inactive(webhook=webhook)
     return webhook
 
 
@@ -263,6 +265,7 @@ def _due(now: datetime):
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
         status=WebhookDelivery.Status.PENDING,
         next_attempt_at__lte=now,
+        webhook__active=True,
     )
 
 
@@ -280,7 +283,9 @@ def delivery_claim(*, now: datetime | None = None, limit: int = 50) -> list[Outg
     with transaction.atomic():
         due = _due(now).order_by("next_attempt_at", "id")
         if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
+            # of=self: locking the joined webhook row too would make other
+            # dispatchers skip every delivery of that endpoint.
+            due = due.select_for_update(skip_locked=True, of=("self",))
         ids = list(due.values_list("id", flat=True)[:limit])
         if not ids:
             return []
@@ -439,6 +444,7 @@ def _disable(webhook: Webhook, *, reason: str, delivery: WebhookDelivery) -> Non
         .update(active=False, disabled_reason=f"Disabled: {reason}"[:300])
     )
     if updated:
+        delivery_cancel_inactive(webhook=webhook)
         notification_create(
             account=delivery.account,
             kind=Notification.Kind.WEBHOOK_DISABLED,
@@ -448,12 +454,13 @@ def _disable(webhook: Webhook, *, reason: str, delivery: WebhookDelivery) -> Non
         )
 
 
-def delivery_cancel_inactive(*, now: datetime | None = None) -> int:
-    """Pending deliveries of disabled endpoints stop being retried (they can be sent again)."""
-    return (
-        WebhookDelivery.objects.unscoped()
-        .filter(status=WebhookDelivery.Status.PENDING, webhook__active=False)
-        .update(status=WebhookDelivery.Status.FAILED, next_attempt_at=None, last_error="endpoint disabled")
+def delivery_cancel_inactive(*, webhook: Webhook | None = None) -> int:
+    """Pending deliveries of disabled endpoints stop (each can be sent again once
+    the endpoint is enabled)."""
+    queryset = WebhookDelivery.objects.unscoped().filter(status=WebhookDelivery.Status.PENDING)
+    queryset = queryset.filter(webhook=webhook) if webhook is not None else queryset.filter(webhook__active=False)
+    return queryset.update(
+        status=WebhookDelivery.Status.FAILED, next_attempt_at=None, claimed_until=None, last_error="endpoint disabled"
     )
 
 
@@ -477,7 +484,6 @@ def delivery_send_due(
     Returns how many were sent. Used by the RQ job and by tests; the dispatcher
     pipelines the same three steps."""
     now = now or timezone.now()
-    delivery_cancel_inactive(now=now)
     outgoing = delivery_claim(now=now, limit=limit)
     sender = sender or default_sender()
     if executor is None:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.dashboard.views import account_required
@@ -120,6 +121,9 @@ def delivery_redeliver(request: HttpRequest, delivery_id: str) -> HttpResponse:
         if exc.entry is errors.DELIVERY_NOT_FOUND:
             raise Http404(exc.message) from None
         messages.error(request, exc.message)
-        return redirect(request.POST.get("next") or reverse("dashboard:webhooks"))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("dashboard:webhooks")
+        return redirect(target)
     messages.success(request, f"Delivery {delivery.msg_id} queued to be sent again.")
     return redirect("dashboard:webhook-detail", webhook_id=delivery.webhook.public_id)

@@ -79,3 +79,12 @@ def test_another_accounts_webhook_pages_are_not_found(client, tenant, other_tena
 
 def test_pages_need_a_login(client):
     assert client.get("/webhooks/").status_code == 302
+
+
+def test_send_again_on_a_disabled_webhook_explains_and_never_redirects_off_site(logged_in, tenant, receiver):
+    hook = services.webhook_create(account=tenant.account, template_id=TEMPLATE_ID, url=receiver.url())
+    [delivery] = services.event_emit(account=tenant.account, event="video.done", payload=VIDEO, template_id=TEMPLATE_ID)
+    services.webhook_update(account=tenant.account, webhook_id=hook.public_id, active=False)
+    response = logged_in.post(f"/webhooks/deliveries/{delivery.msg_id}/send", {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/webhooks/"
+    assert "not active" in logged_in.get("/webhooks/").content.decode()

@@ -311,3 +311,33 @@ def test_deliver_due_job_runs_on_a_real_rq_worker(account, receiver, run_jobs, d
         django_rq.get_queue("webhooks").enqueue("webhooks.jobs.deliver_due", job_id="webhooks-deliver-due")
     run_jobs("webhooks")
     assert len(receiver.requests) == 1
+
+
+def test_disabling_an_endpoint_stops_its_pending_deliveries(account, receiver, dead_url):
+    hook = services.webhook_create(account=account, template_id=TEMPLATE_ID, url=dead_url)
+    now = timezone.now()
+    [first] = emit(account, now=now)
+    services.delivery_send_due(now=now)  # fails, retry scheduled
+    [second] = emit(account, now=now)
+    services.webhook_update(account=account, webhook_id=hook.public_id, active=False)
+    for delivery in (first, second):
+        delivery.refresh_from_db()
+        assert delivery.status == "failed" and delivery.last_error == "endpoint disabled"
+    # enabled again on a working URL, a failed delivery can be sent again
+    services.webhook_update(account=account, webhook_id=hook.public_id, url=receiver.url(), active=True)
+    services.delivery_redeliver(account=account, delivery_id=second.msg_id, now=now)
+    assert services.delivery_send_due(now=now) == 1
+    assert receiver.ids() == [second.msg_id]
+
+
+def test_410_stops_the_other_pending_deliveries_of_the_endpoint(account, receiver):
+    receiver.answers["/hook"] = [(410, {})]
+    services.webhook_create(account=account, template_id=TEMPLATE_ID, url=receiver.url())
+    now = timezone.now()
+    emit(account, now=now)
+    emit(account, now=now + timedelta(seconds=1))
+    services.delivery_send_due(now=now, limit=1)
+    statuses = sorted(WebhookDelivery.objects.for_account(account).values_list("status", flat=True))
+    assert statuses == ["failed", "failed"]
+    assert services.delivery_send_due(now=now + timedelta(seconds=2)) == 0
+    assert len(receiver.requests) == 1
