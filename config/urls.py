@@ -7,6 +7,8 @@ import accounts.dashboard.urls
 import personalization.api
 import personalization.dashboard.urls
 import videos.dashboard.urls
+import webhooks.api
+import webhooks.dashboard.urls
 from core.health import healthz
 from core.rpc import rpc_view
 from media_app.links import media_file_view
@@ -14,10 +16,13 @@ from media_app.views import upload_view
 from videos.links import download_view
 
 dashboard_urls = (
-    accounts.dashboard.urls.urlpatterns + videos.dashboard.urls.urlpatterns + personalization.dashboard.urls.urlpatterns
+    accounts.dashboard.urls.urlpatterns
+    + videos.dashboard.urls.urlpatterns
+    + personalization.dashboard.urls.urlpatterns
+    + webhooks.dashboard.urls.urlpatterns
 )
 
-rest_urls = accounts.api.urlpatterns
+rest_urls = accounts.api.urlpatterns + webhooks.api.urlpatterns
 
 urlpatterns = [
     path("api/upload", upload_view, name="upload"),
