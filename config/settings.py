@@ -248,6 +248,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "xhtml2pdf": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},  # one INFO line per webhook POST otherwise
     },
 }
 
@@ -270,3 +271,15 @@ DASHBOARD_NAV = [
 PERSONALIZATION_SLOW_TABLE_ROWS = int(os.environ.get("PERSONALIZATION_SLOW_TABLE_ROWS", "10000"))
 PERSONALIZATION_SLOW_QUERIES_PER_MINUTE = int(os.environ.get("PERSONALIZATION_SLOW_QUERIES_PER_MINUTE", "10"))
 PERSONALIZATION_TABLE_SIZE_CACHE_SECONDS = 60
+
+# Webhook deliveries (webhooks app).
+WEBHOOK_TIMEOUT_S = float(os.environ.get("WEBHOOK_TIMEOUT_S", "15"))
+WEBHOOK_LOG_RETENTION_DAYS = int(os.environ.get("WEBHOOK_LOG_RETENTION_DAYS", "30"))
+# An endpoint failing every attempt for this long is disabled.
+WEBHOOK_DISABLE_AFTER_DAYS = int(os.environ.get("WEBHOOK_DISABLE_AFTER_DAYS", "5"))
+# After a secret rotation, both secrets sign messages for this long.
+WEBHOOK_ROTATION_OVERLAP_HOURS = int(os.environ.get("WEBHOOK_ROTATION_OVERLAP_HOURS", "24"))
+# A dispatcher owns a claimed delivery this long; one that died mid-send is re-claimed after it.
+WEBHOOK_CLAIM_LEASE_S = int(os.environ.get("WEBHOOK_CLAIM_LEASE_S", "60"))
+WEBHOOK_DISPATCHER_THREADS = int(os.environ.get("WEBHOOK_DISPATCHER_THREADS", "8"))
+WEBHOOK_WAKEUP_KEY = "webhooks:wakeup"

@@ -9,6 +9,8 @@ import documents.dashboard.urls
 import personalization.api
 import personalization.dashboard.urls
 import videos.dashboard.urls
+import webhooks.api
+import webhooks.dashboard.urls
 from core.health import healthz
 from core.rpc import rpc_view
 from media_app.links import media_file_view
@@ -19,10 +21,11 @@ dashboard_urls = (
     accounts.dashboard.urls.urlpatterns
     + videos.dashboard.urls.urlpatterns
     + personalization.dashboard.urls.urlpatterns
+    + webhooks.dashboard.urls.urlpatterns
     + documents.dashboard.urls.urlpatterns
 )
 
-rest_urls = accounts.api.urlpatterns + documents.api.urlpatterns
+rest_urls = accounts.api.urlpatterns + webhooks.api.urlpatterns + documents.api.urlpatterns
 
 urlpatterns = [
     path("api/upload", upload_view, name="upload"),

@@ -89,6 +89,13 @@ UPGRADE_FOR_STATIC_TEMPLATES = _e(
 )
 INTERNAL_ERROR = _e(5000, "Internal Error", 500, API)
 
+# Webhooks (issue 5): the seeds have no codes for these; 3xxx is free in their table.
+WEBHOOK_NOT_FOUND = _e(3001, "Webhook not found", 404, NOT_FOUND)
+DELIVERY_NOT_FOUND = _e(3002, "Webhook delivery not found", 404, NOT_FOUND)
+BAD_WEBHOOK_URL = _e(3003, "Webhook URL not allowed", 400)
+BAD_WEBHOOK_EVENTS = _e(3004, "Unknown webhook event", 400)
+WEBHOOK_INACTIVE = _e(3005, "Webhook is not active", 409)
+
 # REST-only entries (seed 003 has no numeric codes: these use 4xxx so they never
 # clash with the video API's table).
 INVALID_REQUEST = _e(4000, "The request was invalid. Check the request parameters and try again.")

@@ -19,7 +19,7 @@ class RpcCase:
     method: str
     make_foreign: Callable[[Any], Any]  # other_tenant -> the params that name its object
     expected_code: int | None  # None: the call succeeds but must not touch or reveal the object
-    check: Callable[[Any, Any], None] | None = None  # (result, other_tenant) -> assertions
+    check: Callable[[Any, Any], None] | None = None  # (result or None after an error, other_tenant) -> assertions
 
 
 RPC_CASES: dict[str, RpcCase] = {}

@@ -6,7 +6,7 @@ from accounts import services
 from accounts.models import Notification
 from conftest import RpcError
 from core.rpc import REGISTRY
-from tests import isolation_videos  # noqa: F401  (registers the video cases)
+from tests import isolation_videos, isolation_webhooks  # noqa: F401  (register their cases)
 from tests.isolation import ACCOUNT_ONLY_METHODS, RPC_CASES, rpc_case
 
 
@@ -38,6 +38,8 @@ def test_rpc_method_never_reaches_another_tenants_object(method, rpc, other_tena
     with pytest.raises(RpcError) as caught:
         rpc(method, *params)
     assert caught.value.code == case.expected_code
+    if case.check:  # and the other tenant's object is as it was
+        case.check(None, other_tenant)
 
 
 def test_account_only_methods_show_only_the_caller(rpc, tenant, other_tenant):

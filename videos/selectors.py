@@ -24,6 +24,26 @@ def video_list(
     return queryset.count(), list(queryset[offset : offset + limit])
 
 
+WEBHOOK_KEYS = (
+    "accountID",
+    "description",
+    "duration",
+    "name",
+    "templateID",
+    "outFiles",
+    "status",
+    "date",
+    "id",
+    "data",
+)
+
+
+def video_webhook_json(video: Video) -> dict:
+    """Exactly the seed 001 webhook body: the video object without our extra keys."""
+    full = video_json(video)
+    return {key: full[key] for key in WEBHOOK_KEYS}
+
+
 def video_json(video: Video) -> dict:
     """The video object of seed 001 (its webhook example), plus ``thumbnail`` and ``metadata``."""
     status: dict = {"code": video.status}

@@ -36,11 +36,8 @@ from videos import fetch
 from videos.compiler import compile_render, run_ffmpeg
 from videos.inputs import inputs_check, usable_media
 from videos.models import Video
-
-try:
-    from webhooks.services import event_emit
-except ImportError:  # the webhooks app is built separately
-    event_emit = None
+from videos.selectors import video_webhook_json
+from webhooks.services import event_emit
 
 logger = logging.getLogger("videos")
 
@@ -326,11 +323,9 @@ def _finish(video: Video, out_files: list[dict], poster_key: str, duration_ms: i
 
 
 def _emit(video: Video, event: str) -> None:
-    if event_emit is None:
-        return
-    from videos.selectors import video_json
-
-    event_emit(account=video.account, event=event, payload=video_json(video), template_id=video.template_public_id)
+    event_emit(
+        account=video.account, event=event, payload=video_webhook_json(video), template_id=video.template_public_id
+    )
 
 
 def _fail(video: Video, exc: AppError) -> None:

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -35,6 +36,15 @@ def lockout_response(
     response = render(request, "dashboard/lockout.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(int(cool_off.total_seconds()) if cool_off else 3600)
     return response
+
+
+def _safe_next(request: HttpRequest, target: str | None, default: str) -> str:
+    """Only same-site targets: a crafted ``next`` must not send a manager elsewhere."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
 
 
 def account_required(view):
@@ -67,7 +77,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "This account is not active.")
         else:
             login(request, user)
-            return redirect(request.GET.get("next") or "dashboard:overview")
+            return redirect(_safe_next(request, request.GET.get("next"), "dashboard:overview"))
     return render(request, "dashboard/login.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -137,7 +147,7 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     count = services.notification_mark_read(account=request.account, notification_ids=ids)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
-    return redirect(request.POST.get("next") or "dashboard:notifications")
+    return redirect(_safe_next(request, request.POST.get("next"), "dashboard:notifications"))
 
 
 @account_required

@@ -91,3 +91,14 @@ def test_api_test_page_lists_methods_from_the_idl(logged_in, tenant):
 def test_healthz_reports_database_and_redis(client, db):
     body = client.get("/healthz").json()
     assert body == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_next_parameters_only_redirect_within_the_site(client, tenant):
+    response = client.post(
+        "/login/?next=https://evil.example/", {"email": tenant.user.email, "password": tenant.password}
+    )
+    assert response["Location"] == "/"
+    response = client.post(reverse("dashboard:notifications-read"), {"next": "//evil.example/x"})
+    assert response["Location"] == reverse("dashboard:notifications")
+    response = client.post(reverse("dashboard:notifications-read"), {"next": "/api-test/"})
+    assert response["Location"] == "/api-test/"

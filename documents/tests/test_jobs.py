@@ -126,3 +126,18 @@ def test_each_claim_schedules_a_sweep(tenant, seed_template, django_capture_on_c
     run_jobs("documents")
     registry = ScheduledJobRegistry(queue=django_rq.get_queue("default"))
     assert f"document-sweep-{request.request_id}" in registry.get_job_ids()
+
+
+def test_completion_queues_a_webhook_delivery(tenant, seed_template, django_capture_on_commit_callbacks, run_jobs):
+    import json
+
+    from webhooks.models import WebhookDelivery
+    from webhooks.services import webhook_create
+
+    webhook_create(account=tenant.account, url="http://127.0.0.1:9/documents")
+    request = create(tenant, seed_template, django_capture_on_commit_callbacks)
+    run_jobs("documents")
+    [delivery] = WebhookDelivery.objects.for_account(tenant.account)
+    assert delivery.event == "document.completed"
+    body = json.dumps(json.loads(delivery.body))
+    assert str(request.request_id) in body and '"Status": "Completed"' in body and "/v1/files/" in body

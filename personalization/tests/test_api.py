@@ -572,7 +572,10 @@ def test_too_large_body_is_413(rest):
     ("body", "message"),
     [
         ('{"email": "a@x.test", "first_name": "\\ud800"}', "A value cannot be stored: text must be valid Unicode"),
-        ('{"email": "a@x.test", "attributes": {"k": "\\ud800"}}', "A value cannot be stored: text must be valid Unicode"),
+        (
+            '{"email": "a@x.test", "attributes": {"k": "\\ud800"}}',
+            "A value cannot be stored: text must be valid Unicode",
+        ),
         ("[" * 100_000 + "]" * 100_000, "The request body is nested too deeply"),
     ],
 )
