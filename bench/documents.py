@@ -52,8 +52,9 @@ FIELDS = [
 VALUES = {
     "Invoice No": "2025-001",
     "Customer": "José Ñúñez, Łódź",
-    "rows": [{"sku": f"SKU-{i:03d}", "item": f"Widget número {i}", "qty": i % 5 + 1, "total": 9.5 * i}
-             for i in range(1, 21)],
+    "rows": [
+        {"sku": f"SKU-{i:03d}", "item": f"Widget número {i}", "qty": i % 5 + 1, "total": 9.5 * i} for i in range(1, 21)
+    ],
 }
 
 
@@ -114,22 +115,28 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=30, help="sequential documents (latency)")
     parser.add_argument("--burst", type=int, default=60, help="documents queued at once (throughput)")
     parser.add_argument("--links", type=int, default=15, help="on-demand URLs")
-    parser.add_argument("--poll-ms", type=float, default=10,
-                        help="GET /v1/content interval; each poll costs the web process CPU the worker then lacks")
+    parser.add_argument(
+        "--poll-ms",
+        type=float,
+        default=10,
+        help="GET /v1/content interval; each poll costs the web process CPU the worker then lacks",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-documents-"))
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "VAR_DIR": str(workdir),
-        "MEDIA_ROOT": str(workdir / "media"),
-        "SCRATCH_DIR": str(workdir / "scratch"),
-        "DATABASE_URL": env.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'db.sqlite3'}"),
-        "DEBUG": "0",
-        "ALLOW_PLAIN_HTTP_API": "1",
-        "PYTHONPATH": str(ROOT),
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "VAR_DIR": str(workdir),
+            "MEDIA_ROOT": str(workdir / "media"),
+            "SCRATCH_DIR": str(workdir / "scratch"),
+            "DATABASE_URL": env.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'db.sqlite3'}"),
+            "DEBUG": "0",
+            "ALLOW_PLAIN_HTTP_API": "1",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     children: list[subprocess.Popen] = []
     sys.path.insert(0, str(ROOT))
     if "REDIS_URL" not in env:
@@ -169,12 +176,17 @@ def run(args, env, children, workdir: Path) -> int:
 
     Plan.objects.filter(code="business").update(rate_limit_per_minute=0)  # the bench polls hard
     account, _, issued = account_services.account_create(
-        name="Bench", email=f"bench-{os.getpid()}@example.test", password="bench bench bench",
-        plan_code="business", credits=10**6)
+        name="Bench",
+        email=f"bench-{os.getpid()}@example.test",
+        password="bench bench bench",
+        plan_code="business",
+        credits=10**6,
+    )
     template = document_services.template_create(account=account, name="Invoice", html=INVOICE_HTML, fields=FIELDS)
     logo = logo_png()
-    document_services.asset_put(account=account, template=template, name="logo.png", content=logo,
-                                content_type="image/png")
+    document_services.asset_put(
+        account=account, template=template, name="logo.png", content=logo, content_type="image/png"
+    )
 
     # Bare xhtml2pdf in this process, on the same merged HTML. The machines are noisy, so every
     # measurement below is interleaved with bare renders and compared with the bare median of its
@@ -209,13 +221,36 @@ def run(args, env, children, workdir: Path) -> int:
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
 
     port = free_port()
-    children.append(subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4",
-         "--log-level", "warning"], cwd=ROOT, env=env))
+    children.append(
+        subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                "2",
+                "--threads",
+                "4",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+    )
     for _ in range(2):
-        children.append(subprocess.Popen(
-            [PYTHON, "manage.py", "rqworker", "documents", "--worker-class", "rq.worker.SimpleWorker"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        children.append(
+            subprocess.Popen(
+                [PYTHON, "manage.py", "rqworker", "documents", "--worker-class", "rq.worker.SimpleWorker"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
     base = f"http://127.0.0.1:{port}"
     client = httpx.Client(base_url=base, headers={"Authorization": f"ApiKey {issued.raw}"}, timeout=60)
     deadline = time.monotonic() + 30
@@ -228,8 +263,11 @@ def run(args, env, children, workdir: Path) -> int:
         if time.monotonic() > deadline:
             raise SystemExit("gunicorn did not start")
         time.sleep(0.1)
-    body = {"TemplateId": str(template.template_id), "Fields": VALUES,
-            "Output": {"Format": "PDF", "Quality": "Display", "StrictPolicy": True}}
+    body = {
+        "TemplateId": str(template.template_id),
+        "Fields": VALUES,
+        "Output": {"Format": "PDF", "Quality": "Display", "StrictPolicy": True},
+    }
     time.sleep(1.0)  # workers registered
 
     def one_document(poll_client: httpx.Client) -> float:
@@ -290,8 +328,10 @@ def run(args, env, children, workdir: Path) -> int:
     bare_two_after = bare_two_processes(pool, merged, str(logo_path), args.burst // 2)
 
     # On-demand URLs: the first open renders in the web process, later ones stream the cache.
-    links = [client.post("/v1/content/url", json=body | {"Output": {"Format": "PDF"}}).json()["URL"]
-             for _ in range(args.links + 2)]
+    links = [
+        client.post("/v1/content/url", json=body | {"Output": {"Format": "PDF"}}).json()["URL"]
+        for _ in range(args.links + 2)
+    ]
     first, later, bare_links = [], [], []
     for index, url in enumerate(links):
         bare_links.extend(bare_xhtml2pdf(merged, str(logo_path), 1, warmup=0))
@@ -313,25 +353,57 @@ def run(args, env, children, workdir: Path) -> int:
     first_ms, later_ms, bare_links_ms = median_ms(first), median_ms(later), median_ms(bare_links)
     cores = os.cpu_count()
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"Invoice: {pages} page, 20 rows, logo, 'José Ñúñez, Łódź'; {cores} CPUs, load average {load}; "
-          f"n={args.n}, burst={args.burst}, links={args.links}")
+    print(
+        f"Invoice: {pages} page, 20 rows, logo, 'José Ñúñez, Łódź'; {cores} CPUs, load average {load}; "
+        f"n={args.n}, burst={args.burst}, links={args.links}"
+    )
     print(f"{'measure':46} {'value':>10} {'bare then':>10} {'ratio':>7}  target")
     rows = [
-        ("bare xhtml2pdf + DejaVu fonts (like-for-like)", f"{median_ms(bare_fonts):.1f} ms", f"{bare_ms:.1f} ms",
-         f"{median_ms(bare_fonts) / bare_ms:.2f}x", ""),
-        ("engine render_pdf, in process (median)", f"{engine_ms:.1f} ms", f"{bare_ms:.1f} ms",
-         f"{engine_ms / bare_ms:.2f}x", ""),
-        ("service render (assets from storage, merge)", f"{service_ms:.1f} ms", f"{bare_ms:.1f} ms",
-         f"{service_ms / bare_ms:.2f}x", ""),
+        (
+            "bare xhtml2pdf + DejaVu fonts (like-for-like)",
+            f"{median_ms(bare_fonts):.1f} ms",
+            f"{bare_ms:.1f} ms",
+            f"{median_ms(bare_fonts) / bare_ms:.2f}x",
+            "",
+        ),
+        (
+            "engine render_pdf, in process (median)",
+            f"{engine_ms:.1f} ms",
+            f"{bare_ms:.1f} ms",
+            f"{engine_ms / bare_ms:.2f}x",
+            "",
+        ),
+        (
+            "service render (assets from storage, merge)",
+            f"{service_ms:.1f} ms",
+            f"{bare_ms:.1f} ms",
+            f"{service_ms / bare_ms:.2f}x",
+            "",
+        ),
         ("GET /v1/content round trip (one poll)", f"{median_ms(polls):.1f} ms", "", "", ""),
-        ("POST → worker → storage → poll: Completed", f"{e2e_ms:.1f} ms", f"{bare_e2e_ms:.1f} ms",
-         f"{e2e_ms / bare_e2e_ms:.2f}x", "≤ 1.3x"),
+        (
+            "POST → worker → storage → poll: Completed",
+            f"{e2e_ms:.1f} ms",
+            f"{bare_e2e_ms:.1f} ms",
+            f"{e2e_ms / bare_e2e_ms:.2f}x",
+            "≤ 1.3x",
+        ),
         ("  of which: queued → claimed by a worker", f"{queue_wait:.1f} ms", "", "", ""),
         ("  of which: claimed → completed (render+store)", f"{worker_run:.1f} ms", "", "", ""),
-        ("two workers, burst (documents/s)", f"{docs_per_second:.1f}/s", f"{bare_two_cores:.1f}/s",
-         f"{docs_per_second / bare_two_cores:.0%}", "≥ 70% of bare in 2 processes"),
-        ("on-demand first open (median)", f"{first_ms:.1f} ms", f"{bare_links_ms:.1f} ms",
-         f"{first_ms / bare_links_ms:.2f}x", "≤ 2x"),
+        (
+            "two workers, burst (documents/s)",
+            f"{docs_per_second:.1f}/s",
+            f"{bare_two_cores:.1f}/s",
+            f"{docs_per_second / bare_two_cores:.0%}",
+            "≥ 70% of bare in 2 processes",
+        ),
+        (
+            "on-demand first open (median)",
+            f"{first_ms:.1f} ms",
+            f"{bare_links_ms:.1f} ms",
+            f"{first_ms / bare_links_ms:.2f}x",
+            "≤ 2x",
+        ),
         ("on-demand later opens (median)", f"{later_ms:.1f} ms", "", "", "≤ 20 ms"),
     ]
     for row in rows:

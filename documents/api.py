@@ -40,7 +40,7 @@ class FieldSpecSerializer(serializers.Serializer):
 
 
 class AssetSerializer(serializers.Serializer):
-    Name = serializers.CharField(help_text="Refer to it in the HTML by this name: <img src=\"logo.png\">")
+    Name = serializers.CharField(help_text='Refer to it in the HTML by this name: <img src="logo.png">')
     ContentType = serializers.CharField()
     Size = serializers.IntegerField()
 
@@ -60,8 +60,11 @@ class TemplateSerializer(serializers.Serializer):
 
 class OutputSerializer(serializers.Serializer):
     Format = serializers.ChoiceField(choices=list(renderer.FORMATS), default="PDF")
-    Quality = serializers.ChoiceField(choices=renderer.QUALITIES, default="Display",
-                                      help_text="Display ≈ 150 dpi, Print = 300 dpi and full-resolution images")
+    Quality = serializers.ChoiceField(
+        choices=renderer.QUALITIES,
+        default="Display",
+        help_text="Display ≈ 150 dpi, Print = 300 dpi and full-resolution images",
+    )
     Package = serializers.BooleanField(default=False, help_text="One ZIP holding every output file")
     StrictPolicy = serializers.BooleanField(
         default=False, help_text="true: an unknown or missing required field is a 400 naming it in param"
@@ -92,8 +95,11 @@ UrlSerializer = inline_serializer(
 CONTENT_EXAMPLE = OpenApiExample(
     "Seed 003",
     request_only=True,
-    value={"TemplateId": SEED_TEMPLATE_ID, "Fields": SEED_FIELDS,
-           "Output": {"Format": "PDF", "Quality": "Display", "Package": False, "StrictPolicy": True}},
+    value={
+        "TemplateId": SEED_TEMPLATE_ID,
+        "Fields": SEED_FIELDS,
+        "Output": {"Format": "PDF", "Quality": "Display", "Package": False, "StrictPolicy": True},
+    },
 )
 TEMPLATE_EXAMPLE = {
     "TemplateId": SEED_TEMPLATE_ID,
@@ -124,13 +130,21 @@ def template_json(template: DocumentTemplate) -> dict[str, Any]:
         "Html": template.html,
         "Css": template.css,
         "Fields": [
-            {"Name": f["name"], "Type": f["type"], "Required": f["required"], "Default": f["default"],
-             "Sample": f["sample"]}
+            {
+                "Name": f["name"],
+                "Type": f["type"],
+                "Required": f["required"],
+                "Default": f["default"],
+                "Sample": f["sample"],
+            }
             for f in template.fields
         ],
         "PageSize": template.page_size,
         "Orientation": template.orientation,
-        "Assets": [{"Name": a.name, "ContentType": a.content_type, "Size": a.size} for a in selectors.asset_list(template=template)],
+        "Assets": [
+            {"Name": a.name, "ContentType": a.content_type, "Size": a.size}
+            for a in selectors.asset_list(template=template)
+        ],
         "Created": template.created_at.isoformat().replace("+00:00", "Z"),
         "Updated": template.updated_at.isoformat().replace("+00:00", "Z"),
     }
@@ -146,8 +160,13 @@ def _template_values(data: Any, *, partial: bool) -> dict[str, Any]:
     values = {model: valid[api] for api, model in names.items() if api in valid and (not partial or api in data)}
     if "Fields" in data or not partial:
         values["fields"] = [
-            {"name": f["Name"], "type": f["Type"], "required": f["Required"], "default": f.get("Default"),
-             "sample": f.get("Sample")}
+            {
+                "name": f["Name"],
+                "type": f["Type"],
+                "required": f["Required"],
+                "default": f.get("Default"),
+                "sample": f.get("Sample"),
+            }
             for f in valid.get("Fields", [])
         ]
     return values
@@ -169,10 +188,14 @@ class TemplateListView(APIView):
     @extend_schema(
         request=TemplateSerializer,
         responses={201: TemplateSerializer, **error_responses(400)},
-        examples=[OpenApiExample("Template", value={k: TEMPLATE_EXAMPLE[k] for k in
-                                                    ("Name", "Html", "Css", "Fields", "PageSize", "Orientation")},
-                                 request_only=True),
-                  OpenApiExample("Created", value=TEMPLATE_EXAMPLE, response_only=True, status_codes=["201"])],
+        examples=[
+            OpenApiExample(
+                "Template",
+                value={k: TEMPLATE_EXAMPLE[k] for k in ("Name", "Html", "Css", "Fields", "PageSize", "Orientation")},
+                request_only=True,
+            ),
+            OpenApiExample("Created", value=TEMPLATE_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
         tags=["documents"],
     )
     def post(self, request):
@@ -182,8 +205,9 @@ class TemplateListView(APIView):
         return Response(template_json(template), status=status.HTTP_201_CREATED)
 
 
-TEMPLATE_ID_PARAM = OpenApiParameter("templateId", OpenApiTypes.UUID, OpenApiParameter.PATH,
-                                     description="ID of the template")
+TEMPLATE_ID_PARAM = OpenApiParameter(
+    "templateId", OpenApiTypes.UUID, OpenApiParameter.PATH, description="ID of the template"
+)
 
 
 class TemplateDetailView(APIView):
@@ -199,22 +223,27 @@ class TemplateDetailView(APIView):
         return Response(template_json(template))
 
     @extend_schema(
-        parameters=[TEMPLATE_ID_PARAM], request=TemplateSerializer,
+        parameters=[TEMPLATE_ID_PARAM],
+        request=TemplateSerializer,
         responses={200: TemplateSerializer, **error_responses(400, 404)},
-        examples=[OpenApiExample("Rename", value={"Name": "Certificate v2"}, request_only=True),
-                  OpenApiExample("Template", value=TEMPLATE_EXAMPLE, response_only=True)],
+        examples=[
+            OpenApiExample("Rename", value={"Name": "Certificate v2"}, request_only=True),
+            OpenApiExample("Template", value=TEMPLATE_EXAMPLE, response_only=True),
+        ],
         tags=["documents"],
     )
     def patch(self, request, templateId: str):
         """Change some of a template's properties."""
         account = account_of(request)
         template = selectors.template_get(account=account, template_id=templateId, param="templateId")
-        template = services.template_update(account=account, template=template,
-                                            **_template_values(request.data, partial=True))
+        template = services.template_update(
+            account=account, template=template, **_template_values(request.data, partial=True)
+        )
         return Response(template_json(template))
 
     @extend_schema(
-        parameters=[TEMPLATE_ID_PARAM], request=TemplateSerializer,
+        parameters=[TEMPLATE_ID_PARAM],
+        request=TemplateSerializer,
         responses={200: TemplateSerializer, **error_responses(400, 404)},
         examples=[OpenApiExample("Template", value=TEMPLATE_EXAMPLE, response_only=True)],
         tags=["documents"],
@@ -223,8 +252,9 @@ class TemplateDetailView(APIView):
         """Replace a template's properties (its id, assets and requests stay)."""
         account = account_of(request)
         template = selectors.template_get(account=account, template_id=templateId, param="templateId")
-        template = services.template_update(account=account, template=template,
-                                            **_template_values(request.data, partial=False))
+        template = services.template_update(
+            account=account, template=template, **_template_values(request.data, partial=False)
+        )
         return Response(template_json(template))
 
     @extend_schema(
@@ -245,12 +275,24 @@ class TemplateAssetsView(APIView):
 
     @extend_schema(
         parameters=[TEMPLATE_ID_PARAM],
-        request={"multipart/form-data": inline_serializer(
-            "AssetUpload", {"file": serializers.FileField(),
-                            "name": serializers.CharField(required=False, help_text="Defaults to the file name")})},
+        request={
+            "multipart/form-data": inline_serializer(
+                "AssetUpload",
+                {
+                    "file": serializers.FileField(),
+                    "name": serializers.CharField(required=False, help_text="Defaults to the file name"),
+                },
+            )
+        },
         responses={201: AssetSerializer, **error_responses(400, 404, 413)},
-        examples=[OpenApiExample("Asset", value={"Name": "logo.png", "ContentType": "image/png", "Size": 5120},
-                                 response_only=True, status_codes=["201"])],
+        examples=[
+            OpenApiExample(
+                "Asset",
+                value={"Name": "logo.png", "ContentType": "image/png", "Size": 5120},
+                response_only=True,
+                status_codes=["201"],
+            )
+        ],
         tags=["documents"],
     )
     def post(self, request, templateId: str):
@@ -261,10 +303,12 @@ class TemplateAssetsView(APIView):
         if upload is None:
             raise _invalid("file", "Send the asset as multipart field 'file'")
         name = request.data.get("name") or upload.name
-        asset = services.asset_put(account=account, template=template, name=name, content=upload.read(),
-                                   content_type=upload.content_type or "")
-        return Response({"Name": asset.name, "ContentType": asset.content_type, "Size": asset.size},
-                        status=status.HTTP_201_CREATED)
+        asset = services.asset_put(
+            account=account, template=template, name=name, content=upload.read(), content_type=upload.content_type or ""
+        )
+        return Response(
+            {"Name": asset.name, "ContentType": asset.content_type, "Size": asset.size}, status=status.HTTP_201_CREATED
+        )
 
 
 class TemplateAssetView(APIView):
@@ -300,8 +344,11 @@ def _content_body(data: Any) -> tuple[str, Any, Any]:
 
 
 def content_result(request: DocumentRequest, base_url: str) -> dict[str, Any]:
-    body: dict[str, Any] = {"RequestId": str(request.request_id), "Status": request.api_status,
-                            "URLs": services.request_urls(request, base_url)}
+    body: dict[str, Any] = {
+        "RequestId": str(request.request_id),
+        "Status": request.api_status,
+        "URLs": services.request_urls(request, base_url),
+    }
     if request.status == DocumentRequest.Status.COMPLETED:
         body["ExpiresAt"] = services.download_expires_at(request).isoformat().replace("+00:00", "Z")
     if request.status == DocumentRequest.Status.FAILED:
@@ -317,9 +364,12 @@ class ContentView(APIView):
     @extend_schema(
         request=ContentRequestSerializer,
         responses={202: RequestIdSerializer, **error_responses(400, 402, 404)},
-        examples=[CONTENT_EXAMPLE,
-                  OpenApiExample("Accepted", value={"RequestId": EXAMPLE_REQUEST_ID}, response_only=True,
-                                 status_codes=["202"])],
+        examples=[
+            CONTENT_EXAMPLE,
+            OpenApiExample(
+                "Accepted", value={"RequestId": EXAMPLE_REQUEST_ID}, response_only=True, status_codes=["202"]
+            ),
+        ],
         tags=["documents"],
     )
     def post(self, request):
@@ -332,19 +382,38 @@ class ContentView(APIView):
         return Response({"RequestId": str(created.request_id)}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("requestId", OpenApiTypes.UUID, required=True,
-                                     description="ID of the content generation request")],
+        parameters=[
+            OpenApiParameter(
+                "requestId", OpenApiTypes.UUID, required=True, description="ID of the content generation request"
+            )
+        ],
         responses={200: ContentResultSerializer, **error_responses(400, 404)},
         examples=[
-            OpenApiExample("Completed", value={
-                "RequestId": EXAMPLE_REQUEST_ID, "Status": "Completed",
-                "URLs": ["https://api.example.com/v1/files/WyI2ZjFk...:1tQk..."],
-                "ExpiresAt": "2025-01-01T10:30:00Z"}, response_only=True),
-            OpenApiExample("In progress", value={"RequestId": EXAMPLE_REQUEST_ID, "Status": "InProgress",
-                                                 "URLs": []}, response_only=True),
-            OpenApiExample("Failed", value={"RequestId": EXAMPLE_REQUEST_ID, "Status": "Failed", "URLs": [],
-                                            "FailureDescription": "Template error on line 3: division by zero"},
-                           response_only=True),
+            OpenApiExample(
+                "Completed",
+                value={
+                    "RequestId": EXAMPLE_REQUEST_ID,
+                    "Status": "Completed",
+                    "URLs": ["https://api.example.com/v1/files/WyI2ZjFk...:1tQk..."],
+                    "ExpiresAt": "2025-01-01T10:30:00Z",
+                },
+                response_only=True,
+            ),
+            OpenApiExample(
+                "In progress",
+                value={"RequestId": EXAMPLE_REQUEST_ID, "Status": "InProgress", "URLs": []},
+                response_only=True,
+            ),
+            OpenApiExample(
+                "Failed",
+                value={
+                    "RequestId": EXAMPLE_REQUEST_ID,
+                    "Status": "Failed",
+                    "URLs": [],
+                    "FailureDescription": "Template error on line 3: division by zero",
+                },
+                response_only=True,
+            ),
         ],
         tags=["documents"],
     )
@@ -362,12 +431,23 @@ class ContentUrlView(APIView):
         request=ContentRequestSerializer,
         responses={200: UrlSerializer, **error_responses(400, 404)},
         examples=[
-            OpenApiExample("Seed 003", request_only=True, value={
-                "TemplateId": SEED_TEMPLATE_ID, "Fields": SEED_FIELDS,
-                "Output": {"Format": "PDF", "Quality": "Display"}}),
-            OpenApiExample("URL", response_only=True, value={
-                "URL": "https://api.example.com/d/3q2-7wEAAAB0ZXN0X3Rva2VuXzEyMzQ",
-                "ExpiresAt": "2025-01-31T10:00:00Z"}),
+            OpenApiExample(
+                "Seed 003",
+                request_only=True,
+                value={
+                    "TemplateId": SEED_TEMPLATE_ID,
+                    "Fields": SEED_FIELDS,
+                    "Output": {"Format": "PDF", "Quality": "Display"},
+                },
+            ),
+            OpenApiExample(
+                "URL",
+                response_only=True,
+                value={
+                    "URL": "https://api.example.com/d/3q2-7wEAAAB0ZXN0X3Rva2VuXzEyMzQ",
+                    "ExpiresAt": "2025-01-31T10:00:00Z",
+                },
+            ),
         ],
         tags=["documents"],
     )
@@ -377,8 +457,12 @@ class ContentUrlView(APIView):
         template_id, fields, output = _content_body(request.data)
         template = selectors.template_get(account=account, template_id=template_id)
         link = services.link_create(account=account, template=template, fields=fields, output=output)
-        return Response({"URL": f"{_base_url(request)}/d/{link.token}",
-                         "ExpiresAt": link.expires_at.isoformat().replace("+00:00", "Z")})
+        return Response(
+            {
+                "URL": f"{_base_url(request)}/d/{link.token}",
+                "ExpiresAt": link.expires_at.isoformat().replace("+00:00", "Z"),
+            }
+        )
 
 
 # --- public downloads (no API key: the signed or random token is the credential) ---------------
@@ -398,8 +482,9 @@ def file_download(request: HttpRequest, token: str) -> HttpResponse:
         entry = services.download_open(token=token)
     except AppError as exc:
         return json_error(exc)
-    return _file_response(default_storage.open(entry["key"], "rb"), filename=entry["name"],
-                          content_type=entry["content_type"])
+    return _file_response(
+        default_storage.open(entry["key"], "rb"), filename=entry["name"], content_type=entry["content_type"]
+    )
 
 
 @require_GET
@@ -414,8 +499,11 @@ def link_download(request: HttpRequest, token: str) -> HttpResponse:
         response["Content-Disposition"] = f'inline; filename="{link.cached_filename}"'
         response["Cache-Control"] = "private, no-store"
         return response
-    response = _file_response(default_storage.open(link.cached_key, "rb"), filename=link.cached_filename,
-                              content_type=link.cached_content_type)
+    response = _file_response(
+        default_storage.open(link.cached_key, "rb"),
+        filename=link.cached_filename,
+        content_type=link.cached_content_type,
+    )
     response["Content-Disposition"] = f'inline; filename="{link.cached_filename}"'
     return response
 
@@ -424,8 +512,7 @@ urlpatterns = [
     path("templates", TemplateListView.as_view(), name="document-templates"),
     path("templates/<str:templateId>", TemplateDetailView.as_view(), name="document-template"),
     path("templates/<str:templateId>/assets", TemplateAssetsView.as_view(), name="document-template-assets"),
-    path("templates/<str:templateId>/assets/<str:name>", TemplateAssetView.as_view(),
-         name="document-template-asset"),
+    path("templates/<str:templateId>/assets/<str:name>", TemplateAssetView.as_view(), name="document-template-asset"),
     path("content", ContentView.as_view(), name="content"),
     path("content/url", ContentUrlView.as_view(), name="content-url"),
     path("files/<str:token>", file_download, name="document-file"),

@@ -92,8 +92,11 @@ def specs_of(template: DocumentTemplate) -> list[renderer.FieldSpec]:
 
 def _check_layout(page_size: str, orientation: str) -> None:
     if page_size not in DocumentTemplate.PageSize.values:
-        raise AppError(errors.INVALID_REQUEST, param="PageSize",
-                       detail=f"PageSize must be one of {', '.join(DocumentTemplate.PageSize.values)}")
+        raise AppError(
+            errors.INVALID_REQUEST,
+            param="PageSize",
+            detail=f"PageSize must be one of {', '.join(DocumentTemplate.PageSize.values)}",
+        )
     if orientation not in DocumentTemplate.Orientation.values:
         raise AppError(errors.INVALID_REQUEST, param="Orientation", detail="Orientation must be portrait or landscape")
 
@@ -142,8 +145,9 @@ def template_update(*, account, template: DocumentTemplate, **changes: Any) -> D
         "page_size": template.page_size,
         "orientation": template.orientation,
     } | {key: value for key, value in changes.items() if value is not None}
-    values["fields"] = _validated(values["html"], values["css"], values["fields"], values["page_size"],
-                                  values["orientation"])
+    values["fields"] = _validated(
+        values["html"], values["css"], values["fields"], values["page_size"], values["orientation"]
+    )
     for key, value in values.items():
         setattr(template, key, value)
     template.save()
@@ -166,18 +170,26 @@ def _store(key: str, data: bytes) -> None:
         default_storage.delete(saved)
 
 
-def asset_put(*, account, template: DocumentTemplate, name: str, content: bytes,
-              content_type: str = "") -> DocumentAsset:
+def asset_put(
+    *, account, template: DocumentTemplate, name: str, content: bytes, content_type: str = ""
+) -> DocumentAsset:
     """Add or replace the file a template refers to as ``name`` (``<img src="logo.png">``)."""
     if not ASSET_NAME.fullmatch(name or "") or ".." in name:
-        raise AppError(errors.INVALID_REQUEST, param="name",
-                       detail="Asset names use letters, digits, '.', '_' and '-' (no folders)")
+        raise AppError(
+            errors.INVALID_REQUEST,
+            param="name",
+            detail="Asset names use letters, digits, '.', '_' and '-' (no folders)",
+        )
     if len(content) > MAX_ASSET_BYTES:
-        raise AppError(errors.PAYLOAD_TOO_LARGE, param="file", detail=f"An asset may not exceed {MAX_ASSET_BYTES} bytes")
+        raise AppError(
+            errors.PAYLOAD_TOO_LARGE, param="file", detail=f"An asset may not exceed {MAX_ASSET_BYTES} bytes"
+        )
     key = f"documents/{account.public_id}/templates/{template.template_id}/assets/{name}"
     _store(key, content)
     asset, _ = DocumentAsset.objects.for_account(account).update_or_create(
-        account=account, template=template, name=name,
+        account=account,
+        template=template,
+        name=name,
         defaults={"storage_key": key, "content_type": content_type, "size": len(content)},
     )
     return asset
@@ -202,18 +214,39 @@ def _render(template: DocumentTemplate, supplied: dict, output: renderer.Output)
                 target.write_bytes(source.read())
             paths[asset.name] = str(target)
         return renderer.render_document(
-            template.html, template.css, specs_of(template), supplied, output,
-            assets=paths, page_size=template.page_size, orientation=template.orientation,
+            template.html,
+            template.css,
+            specs_of(template),
+            supplied,
+            output,
+            assets=paths,
+            page_size=template.page_size,
+            orientation=template.orientation,
         )
 
 
-def template_preview(*, account, template: DocumentTemplate | None, html: str, css: str, fields: Any,
-                     page_size: str, orientation: str, dpi: int = 72) -> bytes:
+def template_preview(
+    *,
+    account,
+    template: DocumentTemplate | None,
+    html: str,
+    css: str,
+    fields: Any,
+    page_size: str,
+    orientation: str,
+    dpi: int = 72,
+) -> bytes:
     """The first page rendered with the fields' sample values, as PNG (the dashboard's live preview)."""
     specs = field_specs(fields)
     _check_layout(page_size, orientation)
-    draft = DocumentTemplate(account=account, html=html, css=css, fields=[asdict(s) for s in specs],
-                             page_size=page_size, orientation=orientation)
+    draft = DocumentTemplate(
+        account=account,
+        html=html,
+        css=css,
+        fields=[asdict(s) for s in specs],
+        page_size=page_size,
+        orientation=orientation,
+    )
     if template is not None:
         draft.pk, draft.template_id = template.pk, template.template_id
     files = _render(draft, renderer.sample_fields(specs), renderer.Output())
@@ -236,8 +269,12 @@ def content_request_create(*, account, template: DocumentTemplate, fields: Any, 
     with transaction.atomic():
         credits_charge(account=account, amount=CREDITS_PER_DOCUMENT)
         request = DocumentRequest.objects.create(
-            account=account, template=template, template_name=template.name, fields=fields,
-            output=asdict(parsed), charged_credits=CREDITS_PER_DOCUMENT,
+            account=account,
+            template=template,
+            template_name=template.name,
+            fields=fields,
+            output=asdict(parsed),
+            charged_credits=CREDITS_PER_DOCUMENT,
         )
         transaction.on_commit(lambda: enqueue_render(request))
     return request
@@ -272,8 +309,10 @@ def download_open(*, token: str) -> dict:
     except (signing.BadSignature, ValueError, TypeError):
         raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown download link") from None
     request = DocumentRequest.objects.unscoped().filter(request_id=request_id).first()
-    if request is None or request.status != DocumentRequest.Status.COMPLETED or not (
-        isinstance(index, int) and 0 <= index < len(request.outputs)
+    if (
+        request is None
+        or request.status != DocumentRequest.Status.COMPLETED
+        or not (isinstance(index, int) and 0 <= index < len(request.outputs))
     ):
         raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown download link")
     if clock.now() >= download_expires_at(request):
@@ -284,8 +323,11 @@ def download_open(*, token: str) -> dict:
 def _emit(request: DocumentRequest, event: str) -> None:
     if event_emit is None:
         return
-    payload = {"RequestId": str(request.request_id), "Status": request.api_status,
-               "URLs": request_urls(request, getattr(settings, "PUBLIC_BASE_URL", ""))}
+    payload = {
+        "RequestId": str(request.request_id),
+        "Status": request.api_status,
+        "URLs": request_urls(request, getattr(settings, "PUBLIC_BASE_URL", "")),
+    }
     if request.failure_description:
         payload["FailureDescription"] = request.failure_description
     event_emit(account=request.account, event=event, payload=payload)
@@ -302,15 +344,18 @@ def _schedule_sweep(request: DocumentRequest) -> None:
 
     with contextlib.suppress(Exception):  # a safety net, never a reason to fail a render
         django_rq.get_queue("default").enqueue_at(
-            request.started_at + _lease() + timedelta(seconds=5), jobs.document_request_sweep,
+            request.started_at + _lease() + timedelta(seconds=5),
+            jobs.document_request_sweep,
             job_id=f"document-sweep-{request.request_id}",
         )
 
 
 def document_request_sweep() -> int:
     """Fail (and refund) requests whose worker stopped mid-render: running for longer than the lease."""
-    stale = DocumentRequest.objects.unscoped().select_related("account").filter(
-        status=DocumentRequest.Status.RUNNING, started_at__lt=clock.now() - _lease()
+    stale = (
+        DocumentRequest.objects.unscoped()
+        .select_related("account")
+        .filter(status=DocumentRequest.Status.RUNNING, started_at__lt=clock.now() - _lease())
     )
     count = 0
     for request in stale:
@@ -320,9 +365,11 @@ def document_request_sweep() -> int:
 
 def document_request_process(*, request_pk: int) -> None:
     """The job: claim, render, store under deterministic keys, mark done last. Safe to run twice."""
-    started = DocumentRequest.objects.unscoped().filter(
-        pk=request_pk, status=DocumentRequest.Status.QUEUED
-    ).update(status=DocumentRequest.Status.RUNNING, started_at=clock.now())
+    started = (
+        DocumentRequest.objects.unscoped()
+        .filter(pk=request_pk, status=DocumentRequest.Status.QUEUED)
+        .update(status=DocumentRequest.Status.RUNNING, started_at=clock.now())
+    )
     if not started:
         return
     request = DocumentRequest.objects.unscoped().select_related("template", "account").get(pk=request_pk)
@@ -346,8 +393,10 @@ def document_request_process(*, request_pk: int) -> None:
         _finish_failed(request, description)
         return
     with transaction.atomic():
-        done = DocumentRequest.objects.unscoped().filter(pk=request.pk, status=DocumentRequest.Status.RUNNING).update(
-            status=DocumentRequest.Status.COMPLETED, outputs=outputs, completed_at=clock.now()
+        done = (
+            DocumentRequest.objects.unscoped()
+            .filter(pk=request.pk, status=DocumentRequest.Status.RUNNING)
+            .update(status=DocumentRequest.Status.COMPLETED, outputs=outputs, completed_at=clock.now())
         )
         if done:
             request.refresh_from_db()
@@ -356,8 +405,10 @@ def document_request_process(*, request_pk: int) -> None:
 
 def _finish_failed(request: DocumentRequest, description: str) -> int:
     with transaction.atomic():
-        failed = DocumentRequest.objects.unscoped().filter(pk=request.pk, status=DocumentRequest.Status.RUNNING).update(
-            status=DocumentRequest.Status.FAILED, failure_description=description, completed_at=clock.now()
+        failed = (
+            DocumentRequest.objects.unscoped()
+            .filter(pk=request.pk, status=DocumentRequest.Status.RUNNING)
+            .update(status=DocumentRequest.Status.FAILED, failure_description=description, completed_at=clock.now())
         )
         if failed:
             credits_refund(account=request.account, amount=request.charged_credits)
@@ -377,8 +428,12 @@ def link_create(*, account, template: DocumentTemplate, fields: Any, output: Any
         raise AppError(errors.INVALID_REQUEST, param="Output.Package", detail="On-demand URLs return the PDF itself")
     renderer.merge_fields(specs_of(template), fields, strict=parsed.strict_policy)
     return OnDemandLink.objects.create(
-        account=account, template=template, fields=fields, output=asdict(parsed),
-        token=secrets.token_urlsafe(24), expires_at=clock.now() + LINK_TTL,
+        account=account,
+        template=template,
+        fields=fields,
+        output=asdict(parsed),
+        token=secrets.token_urlsafe(24),
+        expires_at=clock.now() + LINK_TTL,
     )
 
 
@@ -404,8 +459,13 @@ def link_open(*, token: str) -> tuple[OnDemandLink, bytes | None]:
         key = f"documents/{link.account.public_id}/links/{link.pk}/{name}"
         _store(key, data)
         OnDemandLink.objects.unscoped().filter(pk=link.pk).update(
-            cached_key=key, cached_content_type=content_type, cached_filename=name,
-            charged_credits=CREDITS_PER_DOCUMENT, opens=F("opens") + 1, first_opened_at=now, last_opened_at=now,
+            cached_key=key,
+            cached_content_type=content_type,
+            cached_filename=name,
+            charged_credits=CREDITS_PER_DOCUMENT,
+            opens=F("opens") + 1,
+            first_opened_at=now,
+            last_opened_at=now,
         )
         link.refresh_from_db()
     return link, data

@@ -8,7 +8,10 @@ urlpatterns = [
     path("documents/templates/<uuid:template_id>/", views.template_edit, name="document-template"),
     path("documents/templates/<uuid:template_id>/delete", views.template_delete, name="document-template-delete"),
     path("documents/templates/<uuid:template_id>/assets", views.asset_upload, name="document-asset-upload"),
-    path("documents/templates/<uuid:template_id>/assets/<str:name>/delete", views.asset_remove,
-         name="document-asset-delete"),
+    path(
+        "documents/templates/<uuid:template_id>/assets/<str:name>/delete",
+        views.asset_remove,
+        name="document-asset-delete",
+    ),
     path("documents/preview", views.preview, name="document-preview"),
 ]

@@ -39,8 +39,9 @@ def _value_from_text(text: str, kind: str, param: str) -> Any:
         try:
             return json.loads(text)
         except ValueError:
-            raise AppError(errors.INVALID_REQUEST, param=param,
-                           detail="A list value is JSON, e.g. [{\"item\": \"Widget\", \"qty\": 2}]") from None
+            raise AppError(
+                errors.INVALID_REQUEST, param=param, detail='A list value is JSON, e.g. [{"item": "Widget", "qty": 2}]'
+            ) from None
     return text
 
 
@@ -54,13 +55,19 @@ def _posted_fields(post) -> list[dict]:
         if not name.strip():
             continue
         kind = types[index] if index < len(types) else "text"
-        fields.append({
-            "name": name.strip(),
-            "type": kind,
-            "required": str(index) in required,
-            "default": _value_from_text(defaults[index] if index < len(defaults) else "", kind, f"Fields[{index}].Default"),
-            "sample": _value_from_text(samples[index] if index < len(samples) else "", kind, f"Fields[{index}].Sample"),
-        })
+        fields.append(
+            {
+                "name": name.strip(),
+                "type": kind,
+                "required": str(index) in required,
+                "default": _value_from_text(
+                    defaults[index] if index < len(defaults) else "", kind, f"Fields[{index}].Default"
+                ),
+                "sample": _value_from_text(
+                    samples[index] if index < len(samples) else "", kind, f"Fields[{index}].Sample"
+                ),
+            }
+        )
     return fields
 
 
@@ -84,27 +91,57 @@ def index(request: HttpRequest) -> HttpResponse:
     for item in requests_:
         expires = services.download_expires_at(item)
         live = item.status == DocumentRequest.Status.COMPLETED and expires and now < expires
-        rows.append({"request": item, "expires": expires, "live": live,
-                     "urls": services.request_urls(item, base) if live else []})
-    links = [{"link": link, "url": f"{base}/d/{link.token}", "expired": now >= link.expires_at}
-             for link in selectors.link_list(account=account, limit=50)]
-    return render(request, "documents/index.html", {
-        "templates": selectors.template_list(account=account),
-        "requests": rows,
-        "links": links,
-    })
+        rows.append(
+            {
+                "request": item,
+                "expires": expires,
+                "live": live,
+                "urls": services.request_urls(item, base) if live else [],
+            }
+        )
+    links = [
+        {"link": link, "url": f"{base}/d/{link.token}", "expired": now >= link.expires_at}
+        for link in selectors.link_list(account=account, limit=50)
+    ]
+    return render(
+        request,
+        "documents/index.html",
+        {
+            "templates": selectors.template_list(account=account),
+            "requests": rows,
+            "links": links,
+        },
+    )
 
 
-def _editor(request: HttpRequest, template: DocumentTemplate | None, values: dict, fields: list[dict],
-            error: AppError | None = None, status: int = 200) -> HttpResponse:
-    rows = [{**field, "default_text": _value_text(field.get("default")), "sample_text": _value_text(field.get("sample"))}
-            for field in fields]
+def _editor(
+    request: HttpRequest,
+    template: DocumentTemplate | None,
+    values: dict,
+    fields: list[dict],
+    error: AppError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    rows = [
+        {**field, "default_text": _value_text(field.get("default")), "sample_text": _value_text(field.get("sample"))}
+        for field in fields
+    ]
     assets = selectors.asset_list(template=template) if template else []
-    return render(request, "documents/editor.html", {
-        "template": template, "values": values, "fields": rows, "assets": assets, "error": error,
-        "field_types": renderer.FIELD_TYPES, "page_sizes": DocumentTemplate.PageSize.values,
-        "orientations": DocumentTemplate.Orientation.values,
-    }, status=status)
+    return render(
+        request,
+        "documents/editor.html",
+        {
+            "template": template,
+            "values": values,
+            "fields": rows,
+            "assets": assets,
+            "error": error,
+            "field_types": renderer.FIELD_TYPES,
+            "page_sizes": DocumentTemplate.PageSize.values,
+            "orientations": DocumentTemplate.Orientation.values,
+        },
+        status=status,
+    )
 
 
 @account_required
@@ -120,8 +157,13 @@ def template_new(request: HttpRequest) -> HttpResponse:
             return _editor(request, None, values, _safe_fields(request.POST), exc, status=400)
         messages.success(request, f"Template “{template.name}” created.")
         return redirect("dashboard:document-template", template_id=template.template_id)
-    values = {"name": "", "html": STARTER_HTML, "css": "h1 { color: #4338ca; }", "page_size": "A4",
-              "orientation": "portrait"}
+    values = {
+        "name": "",
+        "html": STARTER_HTML,
+        "css": "h1 { color: #4338ca; }",
+        "page_size": "A4",
+        "orientation": "portrait",
+    }
     return _editor(request, None, values, STARTER_FIELDS)
 
 
@@ -129,9 +171,16 @@ def _safe_fields(post) -> list[dict]:
     names, types = post.getlist("field_name"), post.getlist("field_type")
     defaults, samples = post.getlist("field_default"), post.getlist("field_sample")
     required = set(post.getlist("field_required"))
-    return [{"name": name, "type": types[i] if i < len(types) else "text", "required": str(i) in required,
-             "default": defaults[i] if i < len(defaults) else "", "sample": samples[i] if i < len(samples) else ""}
-            for i, name in enumerate(names)]
+    return [
+        {
+            "name": name,
+            "type": types[i] if i < len(types) else "text",
+            "required": str(i) in required,
+            "default": defaults[i] if i < len(defaults) else "",
+            "sample": samples[i] if i < len(samples) else "",
+        }
+        for i, name in enumerate(names)
+    ]
 
 
 @account_required
@@ -177,9 +226,14 @@ def asset_upload(request: HttpRequest, template_id) -> HttpResponse:
         messages.error(request, "Choose a file to upload.")
     else:
         try:
-            services.asset_put(account=request.account, template=template, name=upload.name,
-                               content=upload.read(), content_type=upload.content_type or "")
-            messages.success(request, f"Asset {upload.name} uploaded: use it as src=\"{upload.name}\".")
+            services.asset_put(
+                account=request.account,
+                template=template,
+                name=upload.name,
+                content=upload.read(),
+                content_type=upload.content_type or "",
+            )
+            messages.success(request, f'Asset {upload.name} uploaded: use it as src="{upload.name}".')
         except AppError as exc:
             messages.error(request, exc.message)
     return redirect("dashboard:document-template", template_id=template.template_id)
@@ -206,9 +260,15 @@ def preview(request: HttpRequest) -> HttpResponse:
         template = _template_or_404(request, request.POST["template_id"])
     values = _posted_template(request.POST)
     try:
-        png = services.template_preview(account=request.account, template=template, html=values["html"],
-                                        css=values["css"], fields=_posted_fields(request.POST),
-                                        page_size=values["page_size"], orientation=values["orientation"])
+        png = services.template_preview(
+            account=request.account,
+            template=template,
+            html=values["html"],
+            css=values["css"],
+            fields=_posted_fields(request.POST),
+            page_size=values["page_size"],
+            orientation=values["orientation"],
+        )
     except AppError as exc:
         return JsonResponse({"error": exc.message, "param": exc.param}, status=400)
     response = HttpResponse(png, content_type="image/png")

@@ -50,9 +50,13 @@ def body_of(response) -> bytes:
 def seed_template(tenant):
     """The template of seed 003's snippets, with the seed's TemplateId and a logo asset."""
     template = services.template_create(
-        account=tenant.account, name="Machine certificate", html=SEED_HTML, fields=SEED_FIELDS,
+        account=tenant.account,
+        name="Machine certificate",
+        html=SEED_HTML,
+        fields=SEED_FIELDS,
         template_id=SEED_TEMPLATE_ID,
     )
-    services.asset_put(account=tenant.account, template=template, name="logo.png", content=png_bytes(),
-                       content_type="image/png")
+    services.asset_put(
+        account=tenant.account, template=template, name="logo.png", content=png_bytes(), content_type="image/png"
+    )
     return template

@@ -87,8 +87,13 @@ def test_template_crud(api):
     assert created.status_code == 201, created.content
     template = created.json()
     template_id = template["TemplateId"]
-    assert template["Fields"][0] == {"Name": "Customer", "Type": "text", "Required": True, "Default": None,
-                                     "Sample": "Ada"}
+    assert template["Fields"][0] == {
+        "Name": "Customer",
+        "Type": "text",
+        "Required": True,
+        "Default": None,
+        "Sample": "Ada",
+    }
     assert template["PageSize"] == "Letter" and template["Orientation"] == "landscape"
 
     listed = api.get("/v1/templates").json()
@@ -96,15 +101,17 @@ def test_template_crud(api):
 
     info = api.get(f"/v1/templates/{template_id}").json()
     assert [(f["Name"], f["Type"], f["Required"], f["Default"]) for f in info["Fields"]] == [
-        ("Customer", "text", True, None), ("rows", "list", False, []),
+        ("Customer", "text", True, None),
+        ("rows", "list", False, []),
     ]
 
     patched = api.patch(f"/v1/templates/{template_id}", {"Name": "Invoice v2"})
     assert patched.status_code == 200 and patched.json()["Name"] == "Invoice v2"
     assert patched.json()["Fields"] == info["Fields"]
 
-    replaced = api.put(f"/v1/templates/{template_id}", {"Name": "Plain", "Html": "<p>{{ Note }}</p>",
-                                                        "Fields": [{"Name": "Note"}]})
+    replaced = api.put(
+        f"/v1/templates/{template_id}", {"Name": "Plain", "Html": "<p>{{ Note }}</p>", "Fields": [{"Name": "Note"}]}
+    )
     assert replaced.status_code == 200
     assert replaced.json()["PageSize"] == "A4" and [f["Name"] for f in replaced.json()["Fields"]] == ["Note"]
 
@@ -130,8 +137,9 @@ def test_template_validation(api, change, param):
 
 
 def test_template_assets(api, client):
-    template_id = api.post("/v1/templates", TEMPLATE_BODY | {"Html": '<img src="logo.png" width="10" height="10">'}
-                           ).json()["TemplateId"]
+    template_id = api.post(
+        "/v1/templates", TEMPLATE_BODY | {"Html": '<img src="logo.png" width="10" height="10">'}
+    ).json()["TemplateId"]
     upload = io.BytesIO(png_bytes())
     upload.name = "logo.png"
     response = client.post(f"/v1/templates/{template_id}/assets", {"file": upload}, **api.headers)
@@ -140,8 +148,11 @@ def test_template_assets(api, client):
     assert api.get(f"/v1/templates/{template_id}").json()["Assets"][0]["Name"] == "logo.png"
     bad = io.BytesIO(b"x")
     bad.name = "x.png"
-    assert_error(client.post(f"/v1/templates/{template_id}/assets", {"file": bad, "name": "../etc/passwd"},
-                             **api.headers), 400, "name")
+    assert_error(
+        client.post(f"/v1/templates/{template_id}/assets", {"file": bad, "name": "../etc/passwd"}, **api.headers),
+        400,
+        "name",
+    )
     assert api.delete(f"/v1/templates/{template_id}/assets/logo.png").status_code == 204
     assert api.get(f"/v1/templates/{template_id}").json()["Assets"] == []
 
@@ -178,8 +189,9 @@ def test_content_pdf_end_to_end(api, client, tenant, seed_template, django_captu
 
 @pytest.mark.parametrize(("quality", "dpi", "size"), [("Display", 150, (1240, 1754)), ("Print", 300, (2480, 3508))])
 @pytest.mark.parametrize("fmt", ["PNG", "JPG"])
-def test_content_images(api, client, seed_template, django_capture_on_commit_callbacks, run_jobs, fmt, quality, dpi,
-                        size):
+def test_content_images(
+    api, client, seed_template, django_capture_on_commit_callbacks, run_jobs, fmt, quality, dpi, size
+):
     body = SEED_BODY | {"Output": {"Format": fmt, "Quality": quality}}
     result = submit(api, body, django_capture_on_commit_callbacks, run_jobs)
     assert result["Status"] == "Completed", result
@@ -191,10 +203,13 @@ def test_content_images(api, client, seed_template, django_capture_on_commit_cal
 
 
 def test_content_package_zip(api, client, tenant, django_capture_on_commit_callbacks, run_jobs):
-    template = services.template_create(account=tenant.account, name="Two pages",
-                                        html="<p>{{ A }}</p><pdf:nextpage /><p>two</p>", fields=[{"name": "A"}])
-    body = {"TemplateId": str(template.template_id), "Fields": {"A": "x"},
-            "Output": {"Format": "PNG", "Package": True}}
+    template = services.template_create(
+        account=tenant.account,
+        name="Two pages",
+        html="<p>{{ A }}</p><pdf:nextpage /><p>two</p>",
+        fields=[{"name": "A"}],
+    )
+    body = {"TemplateId": str(template.template_id), "Fields": {"A": "x"}, "Output": {"Format": "PNG", "Package": True}}
     result = submit(api, body, django_capture_on_commit_callbacks, run_jobs)
     assert result["Status"] == "Completed"
     response = download(client, result["URLs"][0])
@@ -235,17 +250,22 @@ def test_content_bad_requests_are_400_and_free(api, client, tenant, seed_templat
     assert not OnDemandLink.objects.for_account(tenant.account).exists()
 
 
-def test_lenient_policy_ignores_unknown_and_fills_missing(api, client, seed_template,
-                                                          django_capture_on_commit_callbacks, run_jobs):
-    body = {"TemplateId": SEED_TEMPLATE_ID, "Fields": {"Machine": "ZX-1", "Colour": "ignored"},
-            "Output": {"StrictPolicy": False}}
+def test_lenient_policy_ignores_unknown_and_fills_missing(
+    api, client, seed_template, django_capture_on_commit_callbacks, run_jobs
+):
+    body = {
+        "TemplateId": SEED_TEMPLATE_ID,
+        "Fields": {"Machine": "ZX-1", "Colour": "ignored"},
+        "Output": {"StrictPolicy": False},
+    }
     result = submit(api, body, django_capture_on_commit_callbacks, run_jobs)
     assert result["Status"] == "Completed"
     text = pdf_text(body_of(download(client, result["URLs"][0])))
     assert "ZX-1" in text and "Black" in text and "ignored" not in text
     # StrictPolicy defaults to lenient, as in the seed's quick-start snippets
-    result = submit(api, {"TemplateId": SEED_TEMPLATE_ID, "Fields": {"Extra": 1}},
-                    django_capture_on_commit_callbacks, run_jobs)
+    result = submit(
+        api, {"TemplateId": SEED_TEMPLATE_ID, "Fields": {"Extra": 1}}, django_capture_on_commit_callbacks, run_jobs
+    )
     assert result["Status"] == "Completed"
 
 
@@ -274,12 +294,18 @@ def test_get_content_needs_request_id(api):
 
 def test_render_failure_refunds(api, tenant, django_capture_on_commit_callbacks, run_jobs):
     template = services.template_create(
-        account=tenant.account, name="Divides", fields=[{"name": "Amount", "type": "number"}],
+        account=tenant.account,
+        name="Divides",
+        fields=[{"name": "Amount", "type": "number"}],
         html="{% if fields.Amount == 0 %}{{ 1 / fields.Amount }}{% endif %}<p>ok</p>",
     )
     before = credits(tenant)
-    result = submit(api, {"TemplateId": str(template.template_id), "Fields": {"Amount": 0}},
-                    django_capture_on_commit_callbacks, run_jobs)
+    result = submit(
+        api,
+        {"TemplateId": str(template.template_id), "Fields": {"Amount": 0}},
+        django_capture_on_commit_callbacks,
+        run_jobs,
+    )
     assert result["Status"] == "Failed" and result["URLs"] == []
     assert "division by zero" in result["FailureDescription"]
     assert credits(tenant) == before  # charged, then refunded once
@@ -288,8 +314,9 @@ def test_render_failure_refunds(api, tenant, django_capture_on_commit_callbacks,
 # --- signed downloads expire ------------------------------------------------------------------
 
 
-def test_download_urls_expire_after_30_minutes(api, client, seed_template, fake_clock,
-                                               django_capture_on_commit_callbacks, run_jobs):
+def test_download_urls_expire_after_30_minutes(
+    api, client, seed_template, fake_clock, django_capture_on_commit_callbacks, run_jobs
+):
     result = submit(api, SEED_BODY, django_capture_on_commit_callbacks, run_jobs)
     url = result["URLs"][0]
     fake_clock.advance(minutes=29, seconds=59)
@@ -351,8 +378,9 @@ def test_on_demand_without_credit_is_402_and_renders_later(api, client, tenant, 
 # --- isolation, confinement, schema -------------------------------------------------------------
 
 
-def test_other_tenants_ids_are_404(api, client, other_tenant, seed_template, django_capture_on_commit_callbacks,
-                                   run_jobs):
+def test_other_tenants_ids_are_404(
+    api, client, other_tenant, seed_template, django_capture_on_commit_callbacks, run_jobs
+):
     result = submit(api, SEED_BODY, django_capture_on_commit_callbacks, run_jobs)
     other = api.as_tenant(other_tenant)
     template_path = f"/v1/templates/{SEED_TEMPLATE_ID}"
@@ -388,14 +416,19 @@ def test_render_never_reaches_the_network(api, tenant, django_capture_on_commit_
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     try:
-        html = (f'<link rel="stylesheet" href="{base}/style.css"><style>@import url("{base}/import.css");</style>'
-                f'<img src="{base}/img.png" width="20" height="20"><img src="file:///etc/hostname">'
-                f'<img src="../../../etc/passwd"><div style="background-image: url({base}/bg.png)">x</div>'
-                '<p>{{ Name }}</p>')
-        template = services.template_create(account=tenant.account, name="Greedy", html=html,
-                                            fields=[{"name": "Name"}])
-        result = submit(api, {"TemplateId": str(template.template_id), "Fields": {"Name": "Zoë"}},
-                        django_capture_on_commit_callbacks, run_jobs)
+        html = (
+            f'<link rel="stylesheet" href="{base}/style.css"><style>@import url("{base}/import.css");</style>'
+            f'<img src="{base}/img.png" width="20" height="20"><img src="file:///etc/hostname">'
+            f'<img src="../../../etc/passwd"><div style="background-image: url({base}/bg.png)">x</div>'
+            "<p>{{ Name }}</p>"
+        )
+        template = services.template_create(account=tenant.account, name="Greedy", html=html, fields=[{"name": "Name"}])
+        result = submit(
+            api,
+            {"TemplateId": str(template.template_id), "Fields": {"Name": "Zoë"}},
+            django_capture_on_commit_callbacks,
+            run_jobs,
+        )
         assert result["Status"] == "Completed"
         assert _CountingHandler.hits == []
     finally:
@@ -413,8 +446,13 @@ def test_job_twice_is_harmless(api, tenant, seed_template, django_capture_on_com
 
 def test_schema_lists_every_endpoint(client):
     schema = client.get("/api/schema/?format=json").json()
-    for path in ["/v1/templates", "/v1/templates/{templateId}", "/v1/templates/{templateId}/assets",
-                 "/v1/content", "/v1/content/url"]:
+    for path in [
+        "/v1/templates",
+        "/v1/templates/{templateId}",
+        "/v1/templates/{templateId}/assets",
+        "/v1/content",
+        "/v1/content/url",
+    ]:
         assert path in schema["paths"], path
     content = schema["paths"]["/v1/content"]
     assert content["post"]["requestBody"]["content"]["application/json"]["examples"]

@@ -33,11 +33,13 @@ def logged_in(client, tenant):
     return client
 
 
-def test_index_lists_templates_requests_and_links(logged_in, tenant, seed_template, django_capture_on_commit_callbacks,
-                                                  run_jobs, monkeypatch):
+def test_index_lists_templates_requests_and_links(
+    logged_in, tenant, seed_template, django_capture_on_commit_callbacks, run_jobs, monkeypatch
+):
     with django_capture_on_commit_callbacks(execute=True):
-        request = services.content_request_create(account=tenant.account, template=seed_template,
-                                                  fields={"First Name": "A", "Machine": "B"}, output=None)
+        request = services.content_request_create(
+            account=tenant.account, template=seed_template, fields={"First Name": "A", "Machine": "B"}, output=None
+        )
     run_jobs("documents")
     link = services.link_create(account=tenant.account, template=seed_template, fields={}, output=None)
     page = logged_in.get("/documents/")
@@ -83,8 +85,10 @@ def test_preview_renders_the_sample_values(logged_in, tenant, seed_template):
     error = logged_in.post("/documents/preview", FORM | {"html": "{{ ''.__class__ }}"})
     assert error.status_code == 400 and "forbidden" in error.json()["error"]
     # with the saved template's assets
-    with_logo = logged_in.post("/documents/preview", FORM | {"template_id": SEED_TEMPLATE_ID,
-                                                             "html": '<img src="logo.png" width="200" height="60">'})
+    with_logo = logged_in.post(
+        "/documents/preview",
+        FORM | {"template_id": SEED_TEMPLATE_ID, "html": '<img src="logo.png" width="200" height="60">'},
+    )
     assert with_logo.status_code == 200
 
 
@@ -125,8 +129,9 @@ def test_pages_need_login(client):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_editor_live_preview_in_chromium(live_server, tenant, seed_template, tmp_path, monkeypatch,
-                                         django_capture_on_commit_callbacks, run_jobs):
+def test_editor_live_preview_in_chromium(
+    live_server, tenant, seed_template, tmp_path, monkeypatch, django_capture_on_commit_callbacks, run_jobs
+):
     # Our own Playwright session, closed at the end: a session-wide one left running makes later
     # tests that start theirs fail ("Sync API inside the asyncio loop").
     playwright_api = pytest.importorskip("playwright.sync_api")
@@ -136,24 +141,31 @@ def test_editor_live_preview_in_chromium(live_server, tenant, seed_template, tmp
     with playwright_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
-            _editor_checks(chromium, live_server, tenant, seed_template, tmp_path, django_capture_on_commit_callbacks,
-                           run_jobs)
+            _editor_checks(
+                chromium, live_server, tenant, seed_template, tmp_path, django_capture_on_commit_callbacks, run_jobs
+            )
         finally:
             chromium.close()
 
 
-def _editor_checks(chromium, live_server, tenant, seed_template, tmp_path, django_capture_on_commit_callbacks,
-                   run_jobs):
+def _editor_checks(
+    chromium, live_server, tenant, seed_template, tmp_path, django_capture_on_commit_callbacks, run_jobs
+):
     from conftest import browser_login
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.content_request_create(account=tenant.account, template=seed_template,
-                                        fields={"First Name": "Zoë", "Machine": "AK-2000"}, output=None)
+        services.content_request_create(
+            account=tenant.account,
+            template=seed_template,
+            fields={"First Name": "Zoë", "Machine": "AK-2000"},
+            output=None,
+        )
     run_jobs("documents")
     services.link_create(account=tenant.account, template=seed_template, fields={"First Name": "Ada"}, output=None)
     for width, height in [(1280, 860), (390, 844)]:
-        context = chromium.new_context(viewport={"width": width, "height": height}, base_url=live_server.url,
-                                       is_mobile=width < 500)
+        context = chromium.new_context(
+            viewport={"width": width, "height": height}, base_url=live_server.url, is_mobile=width < 500
+        )
         page = context.new_page()
         browser_login(page, tenant)
         page.goto("/documents/")

@@ -16,8 +16,9 @@ BODY_FIELDS = {"First Name": "John", "Machine": "AK-2000"}
 
 def create(tenant, template, django_capture_on_commit_callbacks, output=None) -> DocumentRequest:
     with django_capture_on_commit_callbacks(execute=True):
-        return services.content_request_create(account=tenant.account, template=template, fields=BODY_FIELDS,
-                                               output=output)
+        return services.content_request_create(
+            account=tenant.account, template=template, fields=BODY_FIELDS, output=output
+        )
 
 
 def test_job_is_queued_on_documents_with_a_deterministic_id(tenant, seed_template, django_capture_on_commit_callbacks):
@@ -28,18 +29,21 @@ def test_job_is_queued_on_documents_with_a_deterministic_id(tenant, seed_templat
     assert job.func_name == "documents.jobs.document_request_run" and job.args == (request.pk,)
 
 
-def test_job_stores_outputs_under_deterministic_keys(tenant, seed_template, django_capture_on_commit_callbacks,
-                                                     run_jobs):
+def test_job_stores_outputs_under_deterministic_keys(
+    tenant, seed_template, django_capture_on_commit_callbacks, run_jobs
+):
     request = create(tenant, seed_template, django_capture_on_commit_callbacks, {"Format": "JPG"})
     run_jobs("documents")
     request.refresh_from_db()
     assert request.status == DocumentRequest.Status.COMPLETED and request.completed_at
     key = f"documents/{tenant.account.public_id}/requests/{request.request_id}/document.jpg"
-    assert request.outputs == [{"name": "document.jpg", "key": key, "content_type": "image/jpeg",
-                                "size": default_storage.size(key)}]
+    assert request.outputs == [
+        {"name": "document.jpg", "key": key, "content_type": "image/jpeg", "size": default_storage.size(key)}
+    ]
     # A second delivery of the same job (RQ retry, duplicate enqueue) changes nothing.
     DocumentRequest.objects.for_account(tenant.account).filter(pk=request.pk).update(
-        status=DocumentRequest.Status.QUEUED)
+        status=DocumentRequest.Status.QUEUED
+    )
     services.enqueue_render(request)
     run_jobs("documents")
     request.refresh_from_db()
@@ -54,22 +58,36 @@ def test_failure_refunds_once_and_emits(tenant, django_capture_on_commit_callbac
         events.append((account.pk, event, payload, connection.in_atomic_block))
 
     monkeypatch.setattr(services, "event_emit", record)
-    template = services.template_create(account=tenant.account, name="Broken",
-                                        html="<p>{% if fields.N == 0 %}{{ 1 / fields.N }}{% endif %}</p>",
-                                        fields=[{"name": "N", "type": "number"}])
+    template = services.template_create(
+        account=tenant.account,
+        name="Broken",
+        html="<p>{% if fields.N == 0 %}{{ 1 / fields.N }}{% endif %}</p>",
+        fields=[{"name": "N", "type": "number"}],
+    )
     before = Account.objects.get(pk=tenant.account.pk).credits
     with django_capture_on_commit_callbacks(execute=True):
-        request = services.content_request_create(account=tenant.account, template=template, fields={"N": 0},
-                                                  output=None)
+        request = services.content_request_create(
+            account=tenant.account, template=template, fields={"N": 0}, output=None
+        )
     assert Account.objects.get(pk=tenant.account.pk).credits == before - 1
     run_jobs("documents")
     services.document_request_process(request_pk=request.pk)  # a rerun does not refund twice
     request.refresh_from_db()
     assert request.status == DocumentRequest.Status.FAILED and "division by zero" in request.failure_description
     assert Account.objects.get(pk=tenant.account.pk).credits == before
-    assert events == [(tenant.account.pk, "document.failed",
-                       {"RequestId": str(request.request_id), "Status": "Failed", "URLs": [],
-                        "FailureDescription": request.failure_description}, True)]
+    assert events == [
+        (
+            tenant.account.pk,
+            "document.failed",
+            {
+                "RequestId": str(request.request_id),
+                "Status": "Failed",
+                "URLs": [],
+                "FailureDescription": request.failure_description,
+            },
+            True,
+        )
+    ]
 
 
 def test_completed_event(tenant, seed_template, django_capture_on_commit_callbacks, run_jobs, monkeypatch):

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 SEED_URL = "https://api.personalia.io"
 
-PYTHON_SNIPPET = '''
+PYTHON_SNIPPET = """
 # Generate a document using Python
 import requests
 url = "https://api.personalia.io/v1/content"
@@ -45,9 +45,9 @@ data = {
 response = requests.post(url, headers=headers, json=data)
 result = response.json()
 request_id = result.get('RequestId')
-'''
+"""
 
-JS_SNIPPET = r'''
+JS_SNIPPET = r"""
 // 1. Request PDF generation
 const response = await fetch(
 'https://api.personalia.io/v1/content',
@@ -100,9 +100,9 @@ console.log('Download URL:', result.URLs[0]);
 } else if (result.Status === 'Failed') {
 console.error('Generation failed:', result.FailureDescription);
 }
-'''
+"""
 
-CURL_SNIPPET = '''curl -X POST https://api.personalia.io/v1/content \\
+CURL_SNIPPET = """curl -X POST https://api.personalia.io/v1/content \\
 -H "Authorization: ApiKey YOUR_API_KEY" \\
 -H "Content-Type: application/json" \\
 -d '{
@@ -117,7 +117,7 @@ CURL_SNIPPET = '''curl -X POST https://api.personalia.io/v1/content \\
 "Quality": "Display"
 }
 }'
-'''
+"""
 
 
 def adapt(snippet: str, live_server, tenant) -> str:
@@ -187,8 +187,11 @@ def test_curl_snippet(live_server, tenant, seed_template, run_jobs):
 
 def test_on_demand_url_over_http(live_server, tenant, seed_template):
     headers = {"Authorization": f"ApiKey {tenant.key}"}
-    body = {"TemplateId": SEED_TEMPLATE_ID, "Fields": {"First Name": "John", "Machine": "AK-2000", "Color": "Blue"},
-            "Output": {"Format": "PDF", "Quality": "Display"}}
+    body = {
+        "TemplateId": SEED_TEMPLATE_ID,
+        "Fields": {"First Name": "John", "Machine": "AK-2000", "Color": "Blue"},
+        "Output": {"Format": "PDF", "Quality": "Display"},
+    }
     url = httpx.post(f"{live_server.url}/v1/content/url", headers=headers, json=body).json()["URL"]
     check_pdf(url)
     check_pdf(url)
