@@ -130,22 +130,9 @@ def test_pages_need_login(client):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_editor_live_preview_in_chromium(
-    live_server, tenant, seed_template, tmp_path, monkeypatch, django_capture_on_commit_callbacks, run_jobs
+    chromium, live_server, tenant, seed_template, tmp_path, django_capture_on_commit_callbacks, run_jobs
 ):
-    # Our own Playwright session, closed at the end: a session-wide one left running makes later
-    # tests that start theirs fail ("Sync API inside the asyncio loop").
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    from conftest import CHROMIUM_ARGS
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            _editor_checks(
-                chromium, live_server, tenant, seed_template, tmp_path, django_capture_on_commit_callbacks, run_jobs
-            )
-        finally:
-            chromium.close()
+    _editor_checks(chromium, live_server, tenant, seed_template, tmp_path, django_capture_on_commit_callbacks, run_jobs)
 
 
 def _editor_checks(

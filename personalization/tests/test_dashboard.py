@@ -117,39 +117,27 @@ def test_another_accounts_records_are_not_found(logged_in, other_account, accoun
 
 # --- a real browser -------------------------------------------------------------------------
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_browser_create_search_delete(live_server, tenant):
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(live_server.url + "/login/")
-        page.fill("input[name=email]", tenant.user.email)
-        page.fill("input[name=password]", tenant.password)
-        page.click("button[type=submit]")
-        page.click("nav.mainnav >> text=Data")
-        page.click("nav.tabs >> text=Users")
-        page.click("text=New user")
-        page.fill("input[name=email]", "ann@x.test")
-        page.fill("input[name=first_name]", "Ann")
-        page.fill("input[name=country]", "FR")
-        page.click("button:has-text('Save')")
-        assert "saved" in page.inner_text(".flash")
-        page.fill("input[name=where]", "country=FR&first_name:Ann,Bob")
-        page.click("button:has-text('Search')")
-        assert "ann@x.test" in page.inner_text("table.data")
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.click("table.data button:has-text('Delete')")
-        assert re.search(r"User \d+ deleted", page.inner_text(".flash"))
-        assert "No users" in page.inner_text("table.data")
-        browser.close()
+def test_browser_create_search_delete(chromium, live_server, tenant):
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=email]", tenant.user.email)
+    page.fill("input[name=password]", tenant.password)
+    page.click("button[type=submit]")
+    page.click("nav.mainnav >> text=Data")
+    page.click("nav.tabs >> text=Users")
+    page.click("text=New user")
+    page.fill("input[name=email]", "ann@x.test")
+    page.fill("input[name=first_name]", "Ann")
+    page.fill("input[name=country]", "FR")
+    page.click("button:has-text('Save')")
+    assert "saved" in page.inner_text(".flash")
+    page.fill("input[name=where]", "country=FR&first_name:Ann,Bob")
+    page.click("button:has-text('Search')")
+    assert "ann@x.test" in page.inner_text("table.data")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("table.data button:has-text('Delete')")
+    assert re.search(r"User \d+ deleted", page.inner_text(".flash"))
+    assert "No users" in page.inner_text("table.data")
     assert not VisitorUser.objects.for_account(tenant.account).exists()

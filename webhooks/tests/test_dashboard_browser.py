@@ -3,7 +3,6 @@
 Screenshots go to $SCREENSHOT_DIR (default: the test run's temporary folder)."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,34 +11,10 @@ from django.conf import settings
 from webhooks import services
 from webhooks.tests.conftest import TEMPLATE_ID, VIDEO
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Debian's chromium"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def test_webhooks_pages_render_at_desktop_and_phone_width(browser, live_server, tenant, receiver):
+def test_webhooks_pages_render_at_desktop_and_phone_width(chromium, live_server, tenant, receiver):
     out = Path(os.environ.get("SCREENSHOT_DIR", settings.TEST_TMP / "screenshots"))
     out.mkdir(parents=True, exist_ok=True)
     hook = services.webhook_create(account=tenant.account, template_id=TEMPLATE_ID, url=receiver.url("/videos"))
@@ -50,7 +25,7 @@ def test_webhooks_pages_render_at_desktop_and_phone_width(browser, live_server, 
     services.delivery_send_due()
 
     for width in (1280, 390):
-        page = browser.new_page(viewport={"width": width, "height": 900})
+        page = chromium.new_page(viewport={"width": width, "height": 900})
         page.goto(f"{live_server.url}/login/")
         page.fill("input[name=email]", tenant.user.email)
         page.fill("input[name=password]", tenant.password)
