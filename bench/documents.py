@@ -80,13 +80,14 @@ def logo_png() -> bytes:
 
 def bare_xhtml2pdf(merged_html: str, logo_path: str, n: int, warmup: int = 2, fonts: bool = False) -> list[float]:
     """The merged HTML through xhtml2pdf with nothing of ours around it (no sandbox, no confinement).
-    ``fonts``: with the engine's DejaVu @font-face rules, the like-for-like render (the base-14 fonts
-    of plain xhtml2pdf have no 'Ł': bare output shows a box where the engine prints the letter)."""
+    ``fonts``: with the engine's DejaVu family (registered once per process, as the engine does), the
+    like-for-like render (the base-14 fonts of plain xhtml2pdf have no 'Ł': bare output shows a box
+    where the engine prints the letter)."""
     from xhtml2pdf import pisa
 
     from documents import renderer
 
-    paths = {"logo.png": logo_path, **(renderer._FONT_ASSETS if fonts else {})}
+    paths = {"logo.png": logo_path}
     if fonts:
         merged_html = f"<style>{renderer.DEFAULT_BASE_CSS}</style>{merged_html}"
 

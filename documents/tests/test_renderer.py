@@ -570,3 +570,11 @@ def test_render_document_field_policies():
     assert exc.value.param == "Extra"
     files = renderer.render_document("<p>[{{ First_Name }}]</p>", "", SPECS, {"Extra": 1}, Output())
     assert "[]" in pdf_text(files[0][2])
+
+
+def test_default_font_family_covers_bold_and_italic_with_dejavu():
+    pdf = renderer.render_pdf("<p>Łódź <b>Łódź</b> <i>Łódź</i> <b><i>Łódź</i></b></p>")
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    fonts = {str(font.get_object()["/BaseFont"]).split("+")[-1] for font in page["/Resources"]["/Font"].values()}
+    assert {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSans-BoldOblique"} <= fonts
+    assert page.extract_text().count("Łódź") == 4
