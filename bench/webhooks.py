@@ -140,6 +140,7 @@ def main() -> int:
         from django.db import connection, transaction
 
         from accounts.services import account_create
+        from templates_app.services import template_create
         from webhooks import services
         from webhooks.models import WebhookDelivery
 
@@ -147,7 +148,15 @@ def main() -> int:
         account, _, _ = account_create(
             name="Bench", email="bench@bench.test", password="bench-password", plan_code="pro"
         )
-        latency_template, load_template = "a" * 24, "b" * 24
+        latency_template, load_template = (
+            template_create(
+                account=account,
+                name=name,
+                input_scripts={"elements": [{"id": "bg", "type": "rectangle", "duration": 1, "color": "#000000"}]},
+                out_profiles=["MP4_H264_AAC_640x480_24fps"],
+            )[0].public_id
+            for name in ("latency", "load")
+        )
         services.webhook_create(account=account, template_id=latency_template, url=f"http://127.0.0.1:{ports[0]}/l")
         for port in ports:
             services.webhook_create(account=account, template_id=load_template, url=f"http://127.0.0.1:{port}/t")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.db import transaction
+
 from accounts.models import Account
 from accounts.secrets import hash_secret, new_secret
 from accounts.selectors import _template_count
@@ -79,6 +81,7 @@ def _text(value: Any, field: str, limit: int) -> str:
     return value.strip()[:limit]
 
 
+@transaction.atomic
 def template_create(
     *, account: Account, name: str, description: str = "", input_scripts: Any, out_profiles: Any
 ) -> tuple[VideoTemplate, str]:
@@ -109,6 +112,7 @@ def template_get_for_update(*, account: Account, template_id: str) -> VideoTempl
     return template
 
 
+@transaction.atomic
 def template_update(*, account: Account, template_id: str, changes: dict[str, Any]) -> VideoTemplate:
     """Change any of name, description, inputScripts, outProfiles (others are ignored)."""
     template = template_get_for_update(account=account, template_id=template_id)
@@ -126,6 +130,7 @@ def template_update(*, account: Account, template_id: str, changes: dict[str, An
     return template
 
 
+@transaction.atomic
 def template_delete(*, account: Account, template_id: str) -> None:
     """Delete a template and its pending per-video uploads; its videos stay (with their templateID)."""
     from media_app.models import MediaFile
@@ -136,6 +141,7 @@ def template_delete(*, account: Account, template_id: str) -> None:
     template.delete()
 
 
+@transaction.atomic
 def template_set_status(*, account: Account, template_id: str, status: str) -> VideoTemplate:
     if status not in VideoTemplate.Status.values:
         raise AppError(errors.RPC_INVALID_PARAMS, data="status must be 'active' or 'inactive'", param="status")
@@ -145,6 +151,7 @@ def template_set_status(*, account: Account, template_id: str, status: str) -> V
     return template
 
 
+@transaction.atomic
 def template_rotate_secret(*, account: Account, template_id: str) -> tuple[VideoTemplate, str]:
     template = template_get_for_update(account=account, template_id=template_id)
     secret = new_secret()
