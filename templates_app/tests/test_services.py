@@ -5,7 +5,7 @@ from templates_app import services
 SCRIPT = {"elements": [{"id": "t", "type": "text", "text": "Hello", "duration": 1}]}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_template_services_run_in_their_own_transaction(tenant):
     """Services lock rows (quota check, updates); they must not depend on the caller's transaction."""
     template, secret = services.template_create(

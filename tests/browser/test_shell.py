@@ -7,7 +7,7 @@ import pytest
 
 from conftest import browser_login
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_login_overview_and_api_test(browser_page, tenant, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import browser_login
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PROFILE = "MP4_H264_AAC_426x240_24fps"
 SCRIPT = {
