@@ -19,7 +19,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WEBHOOKS_ALLOW_LOOPBACK = True
 ALLOW_PLAIN_HTTP_API = True
 AXES_FAILURE_LIMIT = 3
-(TEST_TMP / "static").mkdir(parents=True, exist_ok=True)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file rather than shared-cache memory: tests that run the webhook dispatcher in
