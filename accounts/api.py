@@ -12,6 +12,7 @@ from accounts import selectors, services
 from accounts.auth import account_of
 from accounts.rpc import account_json, notification_json
 from core.openapi import error_responses
+from core.rest import page_params
 
 METER_FIELDS = {
     "key": serializers.CharField(),
@@ -114,8 +115,7 @@ class NotificationListView(APIView):
     def get(self, request):
         """The account's notifications, newest first."""
         unread = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
-        offset = _int_param(request, "offset", 0)
-        limit = min(max(_int_param(request, "limit", 20), 1), 100)
+        offset, limit = page_params(request)
         items = selectors.notification_list(account=account_of(request), unread_only=unread, offset=offset, limit=limit)
         return Response([notification_json(n) for n in items])
 
@@ -135,17 +135,6 @@ class NotificationReadView(APIView):
         serializer.is_valid(raise_exception=True)
         ids = serializer.validated_data.get("ids")
         return Response({"marked": services.notification_mark_read(account=account_of(request), notification_ids=ids)})
-
-
-def _int_param(request, name: str, default: int) -> int:
-    field = serializers.IntegerField(min_value=0)
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        return field.run_validation(raw)
-    except serializers.ValidationError as exc:
-        raise serializers.ValidationError({name: exc.detail}) from None
 
 
 urlpatterns = [

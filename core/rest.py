@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found, server_error
 from rest_framework import exceptions as drf
+from rest_framework import serializers
 from rest_framework.response import Response
 
 from core import errors
@@ -94,3 +95,16 @@ def server_error_page(request: HttpRequest) -> HttpResponse:
         request_id = getattr(request, "request_id", "-")
         return json_error(AppError(errors.INTERNAL_ERROR, detail=f"Internal Error (request id {request_id})"))
     return server_error(request)
+
+
+def page_params(request, *, default_limit: int = 20, max_limit: int = 100) -> tuple[int, int]:
+    """``?offset=&limit=`` of a paged REST list: non-negative integers (else a 400 naming
+    the parameter), the limit clamped to 1..max_limit."""
+    values = {}
+    for name, default in (("offset", 0), ("limit", default_limit)):
+        raw = request.query_params.get(name)
+        try:
+            values[name] = default if raw is None else serializers.IntegerField(min_value=0).run_validation(raw)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({name: exc.detail}) from None
+    return values["offset"], min(max(values["limit"], 1), max_limit)

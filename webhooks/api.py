@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.auth import account_of
 from core.openapi import error_responses
+from core.rest import page_params
 from webhooks import selectors, services
 from webhooks.rpc import delivery_json, webhook_json
 
@@ -149,8 +150,7 @@ class WebhookDeliveriesView(APIView):
         """The webhook's delivery log, newest first, with each attempt."""
         account = account_of(request)
         webhook = services.webhook_get(account=account, webhook_id=webhook_id)
-        offset = _int_param(request, "offset", 0)
-        limit = min(max(_int_param(request, "limit", 20), 1), 100)
+        offset, limit = page_params(request)
         items = selectors.delivery_list(account=account, webhook=webhook, offset=offset, limit=limit)
         return Response(
             {
@@ -166,17 +166,6 @@ class DeliveryRedeliverView(APIView):
         """Send a delivery again (same body, same webhook-id)."""
         delivery = services.delivery_redeliver(account=account_of(request), delivery_id=delivery_id)
         return Response(delivery_json(delivery, with_log=False), status=status.HTTP_202_ACCEPTED)
-
-
-def _int_param(request, name: str, default: int) -> int:
-    field = serializers.IntegerField(min_value=0)
-    raw = request.query_params.get(name)
-    if raw is None:
-        return default
-    try:
-        return field.run_validation(raw)
-    except serializers.ValidationError as exc:
-        raise serializers.ValidationError({name: exc.detail}) from None
 
 
 urlpatterns = [
