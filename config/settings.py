@@ -34,6 +34,8 @@ def env_list(name: str, default: str) -> list[str]:
 APP_ENV = os.environ.get("APP_ENV", "development")
 PRODUCTION = APP_ENV == "production"
 PRODUCT_NAME = os.environ.get("PRODUCT_NAME", "Persona")
+# Where clients reach this service: absolute links in webhook payloads (no request to derive them from).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 def _secret_key() -> str:

@@ -27,6 +27,9 @@ def _first_error(detail: Any, prefix: str = "") -> tuple[str | None, str]:
             path = f"{prefix}.{name}" if prefix and name else (name or prefix)
             return _first_error(value, path)
     if isinstance(detail, list) and detail:
+        if all(isinstance(item, (dict, list)) for item in detail):  # one entry per list item: name its index
+            index = next((i for i, item in enumerate(detail) if item), 0)
+            return _first_error(detail[index], f"{prefix}.{index}" if prefix else str(index))
         return _first_error(detail[0], prefix)
     return (prefix or None), str(detail)
 

@@ -326,7 +326,7 @@ def _emit(request: DocumentRequest, event: str) -> None:
     payload = {
         "RequestId": str(request.request_id),
         "Status": request.api_status,
-        "URLs": request_urls(request, getattr(settings, "PUBLIC_BASE_URL", "")),
+        "URLs": request_urls(request, settings.PUBLIC_BASE_URL),
     }
     if request.failure_description:
         payload["FailureDescription"] = request.failure_description

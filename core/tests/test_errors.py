@@ -32,3 +32,20 @@ def test_rest_and_rpc_shapes():
     assert errors.TEMPLATE_NOT_FOUND.http_status == 404
     rest_only = AppError(errors.INVALID_REQUEST, param="Fields").rest_error()["error"]
     assert rest_only["code"] == rest_only["type"] == "invalid_request_error"
+
+
+def test_rest_validation_errors_name_the_list_position():
+    from rest_framework import serializers
+
+    from core.rest import app_error_for
+
+    class Row(serializers.Serializer):
+        qty = serializers.IntegerField()
+
+    class Body(serializers.Serializer):
+        rows = Row(many=True)
+
+    body = Body(data={"rows": [{"qty": 1}, {"qty": "many"}]})
+    assert not body.is_valid()
+    error = app_error_for(serializers.ValidationError(body.errors))
+    assert error.param == "rows.1.qty"
