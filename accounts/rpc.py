@@ -76,8 +76,7 @@ def account_get(ctx: rpc.Context) -> dict:
     comment="The account's notifications, newest first (limit at most 100)",
 )
 def notification_list(ctx: rpc.Context, offset: int | None, limit: int | None, unread_only: bool | None) -> dict:
-    offset = max(offset or 0, 0)
-    limit = min(max(limit or 20, 1), 100)
+    offset, limit = rpc.page_bounds(offset, limit, default=20)
     items = selectors.notification_list(account=ctx.account, unread_only=bool(unread_only), offset=offset, limit=limit)
     return {
         "total": selectors.notification_count(account=ctx.account, unread_only=bool(unread_only)),

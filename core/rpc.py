@@ -163,6 +163,11 @@ def idl() -> list[dict[str, Any]]:
     return elements
 
 
+def page_bounds(offset: int | None, limit: int | None, *, default: int = 50, maximum: int = 100) -> tuple[int, int]:
+    """The ``offset``/``limit`` of a paged method: offset at least 0, limit 1..maximum."""
+    return max(offset or 0, 0), min(max(limit or default, 1), maximum)
+
+
 # -- parameter checking ------------------------------------------------------
 
 _PYTHON_TYPES = {"string": (str,), "int": (int,), "float": (int, float), "bool": (bool,)}

@@ -18,10 +18,6 @@ rpc.struct(
 )
 
 
-def page_bounds(offset: int | None, limit: int | None) -> tuple[int, int]:
-    return max(offset or 0, 0), min(max(limit or 50, 1), 100)
-
-
 @rpc.method(
     "Media_List",
     params=[("offset", "int?"), ("limit", "int?"), ("type", "string?")],
@@ -29,7 +25,7 @@ def page_bounds(offset: int | None, limit: int | None) -> tuple[int, int]:
     comment="The account's media library, newest first (limit at most 100; type video|image|audio)",
 )
 def media_list(ctx: rpc.Context, offset: int | None, limit: int | None, kind: str | None) -> dict:
-    offset, limit = page_bounds(offset, limit)
+    offset, limit = rpc.page_bounds(offset, limit)
     total, items = selectors.media_list(account=ctx.account, offset=offset, limit=limit, kind=kind)
     return {"total": total, "items": [media_json(m) for m in items]}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from core import rpc
-from media_app.rpc import page_bounds
 from templates_app import selectors, services
 from templates_app.models import VideoTemplate
 
@@ -93,7 +92,7 @@ def template_delete(ctx: rpc.Context, template_id: str) -> bool:
     comment="The account's video templates, newest first",
 )
 def template_list(ctx: rpc.Context, offset: int | None, limit: int | None) -> dict:
-    offset, limit = page_bounds(offset, limit)
+    offset, limit = rpc.page_bounds(offset, limit)
     total, items = selectors.template_list(account=ctx.account, offset=offset, limit=limit)
     return {"total": total, "items": [template_json(t) for t in items]}
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from core import rpc
-from media_app.rpc import page_bounds
 from templates_app.selectors import template_get
 from videos import selectors, services
 from videos.links import video_links
@@ -60,7 +59,7 @@ def template_video_new(ctx: rpc.Context, template_id: str, video: dict) -> dict:
 )
 def template_video_list(ctx: rpc.Context, template_id: str, offset: int | None, limit: int | None) -> dict:
     template_get(account=ctx.account, template_id=template_id)
-    offset, limit = page_bounds(offset, limit)
+    offset, limit = rpc.page_bounds(offset, limit)
     total, items = selectors.video_list(account=ctx.account, template_id=template_id, offset=offset, limit=limit)
     return {"total": total, "items": [video_json(v) for v in items]}
 
