@@ -15,6 +15,7 @@ run: $(STAMP)
 	$(BIN)/python tools/run.py
 
 test: $(STAMP)
+	tools/system_deps.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -155,7 +155,10 @@ def test_python_snippet(live_server, tenant, seed_template, run_jobs):
     check_pdf(result["URLs"][0])
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="Node is not installed")
+@pytest.mark.skipif(
+    shutil.which("node") is None,
+    reason="Node.js is not installed (make test installs it as root; else apt-get install nodejs)",
+)
 def test_javascript_snippet(live_server, tenant, seed_template, run_jobs, tmp_path):
     script = tmp_path / "seed003.mjs"  # an ES module: top-level await, as the snippet is written
     script.write_text(adapt(JS_SNIPPET, live_server, tenant))
