@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.defaults import page_not_found, server_error
 from rest_framework import exceptions as drf
 from rest_framework import serializers
@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from core import errors
 from core.errors import AppError
+from core.http import json_error
 
 logger = logging.getLogger("core.rest")
 
@@ -60,10 +61,6 @@ def app_error_for(exc: Exception) -> AppError | None:
     return None
 
 
-def error_payload(error: AppError) -> tuple[dict, int, dict[str, str]]:
-    return error.rest_error(), error.entry.http_status, error.headers
-
-
 def exception_handler(exc: Exception, context: dict) -> Response:
     error = app_error_for(exc)
     if error is None:
@@ -71,17 +68,7 @@ def exception_handler(exc: Exception, context: dict) -> Response:
         request_id = getattr(request, "request_id", "-")
         logger.exception("unhandled REST error request_id=%s", request_id, exc_info=exc)
         error = AppError(errors.INTERNAL_ERROR, detail=f"Internal Error (request id {request_id})")
-    body, status, headers = error_payload(error)
-    return Response(body, status=status, headers=headers)
-
-
-def json_error(error: AppError) -> JsonResponse:
-    """The same shape for plain Django views (downloads, on-demand URLs)."""
-    body, status, headers = error_payload(error)
-    response = JsonResponse(body, status=status)
-    for key, value in headers.items():
-        response[key] = value
-    return response
+    return Response(error.rest_error(), status=error.entry.http_status, headers=error.headers)
 
 
 API_PREFIXES = ("/v1/", "/api", "/rest/")

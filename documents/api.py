@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
@@ -18,8 +18,8 @@ from rest_framework.views import APIView
 from accounts.auth import account_of
 from core import errors
 from core.errors import AppError
+from core.http import file_response, json_error
 from core.openapi import error_responses
-from core.rest import json_error
 from documents import renderer, selectors, services
 from documents.models import DocumentRequest, DocumentTemplate
 
@@ -468,13 +468,6 @@ class ContentUrlView(APIView):
 # --- public downloads (no API key: the signed or random token is the credential) ---------------
 
 
-def _file_response(handle, *, filename: str, content_type: str) -> HttpResponse:
-    response = FileResponse(handle, content_type=content_type, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @require_GET
 def file_download(request: HttpRequest, token: str) -> HttpResponse:
     """``/v1/files/<signed token>``: an output of a completed request, for 30 minutes."""
@@ -482,8 +475,11 @@ def file_download(request: HttpRequest, token: str) -> HttpResponse:
         entry = services.download_open(token=token)
     except AppError as exc:
         return json_error(exc)
-    return _file_response(
-        default_storage.open(entry["key"], "rb"), filename=entry["name"], content_type=entry["content_type"]
+    return file_response(
+        default_storage.open(entry["key"], "rb"),
+        filename=entry["name"],
+        content_type=entry["content_type"],
+        cache_control="private, no-store",
     )
 
 
@@ -499,13 +495,12 @@ def link_download(request: HttpRequest, token: str) -> HttpResponse:
         response["Content-Disposition"] = f'inline; filename="{link.cached_filename}"'
         response["Cache-Control"] = "private, no-store"
         return response
-    response = _file_response(
+    return file_response(
         default_storage.open(link.cached_key, "rb"),
         filename=link.cached_filename,
         content_type=link.cached_content_type,
+        cache_control="private, no-store",
     )
-    response["Content-Disposition"] = f'inline; filename="{link.cached_filename}"'
-    return response
 
 
 urlpatterns = [

@@ -15,7 +15,6 @@ from typing import Any
 
 import django_rq
 from django.conf import settings
-from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -24,6 +23,7 @@ from django.db.models import F
 from accounts.services import credits_charge, credits_refund
 from core import errors
 from core.errors import AppError
+from core.links import link_claims, link_token
 from documents import clock, renderer
 from documents.models import DocumentAsset, DocumentRequest, DocumentTemplate, OnDemandLink
 
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 CREDITS_PER_DOCUMENT = 1
 DOWNLOAD_TTL = timedelta(minutes=30)
 LINK_TTL = timedelta(days=30)
-FILES_SALT = "documents.files"
+FILES_LINK = "documents.files"
 ASSET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 MAX_ASSET_BYTES = 20_000_000
 JOB_QUEUE = "documents"
@@ -295,7 +295,8 @@ def request_urls(request: DocumentRequest, base_url: str = "") -> list[str]:
 
 
 def download_token(request: DocumentRequest, index: int) -> str:
-    return signing.dumps([str(request.request_id), index], salt=FILES_SALT)
+    claims = {"r": str(request.request_id), "i": index}
+    return link_token(FILES_LINK, claims, expires_at=download_expires_at(request))
 
 
 def download_expires_at(request: DocumentRequest):
@@ -304,19 +305,21 @@ def download_expires_at(request: DocumentRequest):
 
 def download_open(*, token: str) -> dict:
     """The output a signed token names: ``{"name", "key", "content_type", "size"}``; 404, or 410 once expired."""
-    try:
-        request_id, index = signing.loads(token, salt=FILES_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown download link") from None
-    request = DocumentRequest.objects.unscoped().filter(request_id=request_id).first()
+    claims = link_claims(
+        FILES_LINK,
+        token,
+        invalid=errors.NOT_FOUND_ERROR,
+        now=clock.now(),
+        expired_detail="This download link expired 30 minutes after the document was ready",
+    )
+    index = claims.get("i")
+    request = DocumentRequest.objects.unscoped().filter(request_id=claims.get("r")).first()
     if (
         request is None
         or request.status != DocumentRequest.Status.COMPLETED
         or not (isinstance(index, int) and 0 <= index < len(request.outputs))
     ):
-        raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown download link")
-    if clock.now() >= download_expires_at(request):
-        raise AppError(errors.GONE, detail="This download link expired 30 minutes after the document was ready")
+        raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown link")
     return request.outputs[index]
 
 

@@ -14,16 +14,10 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.auth import authenticate_request
 from core import errors
 from core.errors import AppError
+from core.http import json_error
 from media_app import services
 from media_app.json import media_json
 from templates_app.selectors import template_authenticate
-
-
-def _error(exc: AppError, status: int | None = None) -> JsonResponse:
-    response = JsonResponse({"error": exc.rpc_error()}, status=status or exc.entry.http_status)
-    for name, value in exc.headers.items():
-        response[name] = value
-    return response
 
 
 def _header(request: HttpRequest, *names: str) -> str:
@@ -37,7 +31,9 @@ def _header(request: HttpRequest, *names: str) -> str:
 @csrf_exempt
 def upload_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _error(AppError(errors.RPC_INVALID_REQUEST, data="POST the raw file to this URL"), 405)
+        return json_error(
+            AppError(errors.RPC_INVALID_REQUEST, data="POST the raw file to this URL"), style="rpc", status=405
+        )
     try:
         template = None
         if "templateID" in request.GET:
@@ -86,5 +82,5 @@ def upload_view(request: HttpRequest) -> HttpResponse:
             template=template,
         )
     except AppError as exc:
-        return _error(exc)
+        return json_error(exc, style="rpc")
     return JsonResponse(media_json(media))

@@ -1,31 +1,32 @@
-"""Expiring download links: a signed token naming a video's file, served by :func:`download_view`.
+"""Expiring download links: a ``core.links`` token naming a video's file, served by :func:`download_view`.
 
-Local storage has no URLs of its own, so the token (``TimestampSigner``) is the
-permission; with S3 a presigned ``storage.url`` would do the same job.
+Local storage has no URLs of its own, so the token is the permission; with S3 a
+presigned ``storage.url`` would do the same job.
 """
 
 from __future__ import annotations
 
-from django.core import signing
+from datetime import timedelta
+
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from core import errors
 from core.errors import AppError
+from core.http import file_response, json_error
+from core.links import link_claims, link_token
 from videos.models import Video
 
-SALT = "videos.download"
+PURPOSE = "videos.download"
 DEFAULT_TTL_S = 3600
 MAX_TTL_S = 7 * 24 * 3600
 
 
-def _signer() -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=SALT)
-
-
 def file_url(request: HttpRequest | None, video: Video, file_id: str, ttl_s: int) -> str:
-    token = _signer().sign_object({"v": video.public_id, "f": file_id, "t": ttl_s})
+    expires_at = timezone.now() + timedelta(seconds=ttl_s)
+    token = link_token(PURPOSE, {"v": video.public_id, "f": file_id}, expires_at=expires_at)
     path = reverse("video-file", args=[token])
     return request.build_absolute_uri(path) if request is not None else path
 
@@ -66,23 +67,15 @@ def _key(video: Video, file_id: str) -> tuple[str, str]:
 
 def download_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        try:
-            claims = _signer().unsign_object(token, max_age=MAX_TTL_S)
-            claims = _signer().unsign_object(token, max_age=int(claims["t"]))
-        except signing.SignatureExpired:
-            raise AppError(errors.GONE) from None
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
-            raise AppError(errors.VIDEO_FILE_NOT_FOUND, data="bad link") from None
-        video = Video.objects.unscoped().filter(public_id=claims["v"], status=Video.Status.DONE).first()
+        claims = link_claims(PURPOSE, token, invalid=errors.VIDEO_FILE_NOT_FOUND)
+        video = Video.objects.unscoped().filter(public_id=claims.get("v"), status=Video.Status.DONE).first()
         if video is None:
             raise AppError(errors.VIDEO_FILE_NOT_FOUND)
-        key, content_type = _key(video, claims["f"])
+        key, content_type = _key(video, claims.get("f"))
         try:
             handle = default_storage.open(key, "rb")
         except (FileNotFoundError, OSError):
             raise AppError(errors.VIDEO_FILE_NOT_FOUND) from None
     except AppError as exc:
-        return JsonResponse({"error": exc.rpc_error()}, status=exc.entry.http_status)
-    response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+        return json_error(exc, style="rpc")
+    return file_response(handle, content_type=content_type, cache_control="private, max-age=300")

@@ -6,13 +6,14 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.dashboard.views import account_required
 from core import errors
 from core.errors import AppError
+from core.http import json_error
 from documents import clock, renderer, selectors, services
 from documents.models import DocumentRequest, DocumentTemplate
 
@@ -270,7 +271,7 @@ def preview(request: HttpRequest) -> HttpResponse:
             orientation=values["orientation"],
         )
     except AppError as exc:
-        return JsonResponse({"error": exc.message, "param": exc.param}, status=400)
+        return json_error(exc)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "no-store"
     return response

@@ -83,7 +83,7 @@ def test_preview_renders_the_sample_values(logged_in, tenant, seed_template):
     image = Image.open(io.BytesIO(response.content))
     assert image.size == (595, 420)  # A5 landscape at 72 dpi
     error = logged_in.post("/documents/preview", FORM | {"html": "{{ ''.__class__ }}"})
-    assert error.status_code == 400 and "forbidden" in error.json()["error"]
+    assert error.status_code == 400 and "forbidden" in error.json()["error"]["message"]
     # with the saved template's assets
     with_logo = logged_in.post(
         "/documents/preview",

@@ -45,7 +45,8 @@
           state.textContent = "sample values";
         });
         return response.json().then(function (body) {
-          errorBox.textContent = (body.param ? body.param + ": " : "") + body.error;
+          var error = body.error;
+          errorBox.textContent = (error.param ? error.param + ": " : "") + error.message;
           errorBox.hidden = false;
           state.textContent = "error";
         });

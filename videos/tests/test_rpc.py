@@ -1,9 +1,14 @@
+from datetime import timedelta
+
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from accounts.models import Account, Plan
 from conftest import RpcError
+from core.links import link_token
 from media_app.models import MediaFile
+from videos.links import PURPOSE
 from videos.models import Video
 from videos.tests.helpers import greeting_script, new_template, render, upload_media
 
@@ -155,19 +160,12 @@ def test_update_links_delete(rpc, client, done_video, tenant, setup):
 
 
 def test_expired_link(rpc, client, done_video):
-    import time
-
-    from django.core import signing
-
-    from videos.links import SALT
-
-    token = signing.TimestampSigner(salt=SALT).sign_object({"v": done_video["id"], "f": "poster", "t": 60})
-    # re-sign with a timestamp in the past
-    signer = signing.TimestampSigner(salt=SALT)
-    signer.timestamp = lambda: signing.b62_encode(int(time.time()) - 3600)
-    old = signer.sign_object({"v": done_video["id"], "f": "poster", "t": 60})
-    assert client.get(f"/files/{token}").status_code == 200
-    assert client.get(f"/files/{old}").status_code == 410
+    claims = {"v": done_video["id"], "f": "poster"}
+    live = link_token(PURPOSE, claims, expires_at=timezone.now() + timedelta(seconds=60))
+    expired = link_token(PURPOSE, claims, expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(f"/files/{live}").status_code == 200
+    assert client.get(f"/files/{expired}").status_code == 410
+    assert client.get(f"/files/{live}x").json()["error"]["code"] == 1006
 
 
 def test_links_before_done_1006(rpc, setup, django_capture_on_commit_callbacks):
