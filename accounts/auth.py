@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.middleware.csrf import CsrfViewMiddleware
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, permissions
 from rest_framework.request import Request
@@ -31,6 +34,8 @@ from accounts.secrets import secret_matches
 from accounts.services import api_key_touch
 from core import errors
 from core.errors import AppError
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -50,11 +55,26 @@ def _locked_error() -> AppError:
     return AppError(errors.ACCOUNT_LOCKED, headers={"Retry-After": str(seconds)})
 
 
+def lockout_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """django-axes' name for whoever a login attempt was for (``AXES_USERNAME_CALLABLE``).
+
+    The API reports failures as ``{"username": <account id>}``, the admin as
+    ``{"username": <email>}`` and the dashboard as ``{"email": <email>}``: one
+    name for all, so a lock is per (account or email, client address) and the
+    admin and the dashboard count the same failures.
+    """
+    for source in (credentials or {}, request.POST):
+        value = source.get("email") or source.get("username")
+        if isinstance(value, str) and value.strip():
+            return value.strip().lower()
+    return None
+
+
 def _failure_marker(username: str) -> str:
     return f"auth:failed:{username}"
 
 
-def _check_lockout(request: HttpRequest, username: str) -> None:
+def _raise_if_locked(request: HttpRequest, username: str) -> None:
     # Most requests come from accounts with no recent failure: a Redis marker
     # spares them django-axes' database look-up on every API call.
     if cache.get(_failure_marker(username)) is None:
@@ -67,9 +87,31 @@ def _record_failure(request: HttpRequest, username: str) -> None:
     cool_off = get_cool_off()
     cache.set(_failure_marker(username), 1, timeout=int(cool_off.total_seconds()) + 60 if cool_off else None)
     user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+    if getattr(request, "axes_locked_out", False):
+        raise _locked_error()
 
 
-def _active(account: Account) -> Account:
+def secret_check(request: HttpRequest, *, account: Account, secret: str, verify: Callable[[str], T | None]) -> T | None:
+    """The one lockout-guarded check of a secret presented for ``account``:
+    account secrets, API keys and template secrets alike.
+
+    1033 while the pair (account, client address) is locked out, and from the
+    failure that locks it; ``verify(secret)`` returns what the secret proves, or
+    ``None`` when it is wrong, which counts toward the lockout. An empty secret
+    is refused without counting: nothing was guessed (the API Test console
+    sends one when its field is left blank).
+    """
+    _raise_if_locked(request, account.public_id)
+    if not secret:
+        return None
+    proved = verify(secret)
+    if proved is None:
+        _record_failure(request, account.public_id)
+    return proved
+
+
+def account_active(account: Account) -> Account:
+    """1021 unless the account may use the API."""
     if not account.is_active:
         raise AppError(errors.ACCOUNT_NOT_ACTIVE)
     return account
@@ -98,14 +140,10 @@ def authenticate_account_secret(request: HttpRequest, account_id: str, secret: s
     account = Account.objects.select_related("plan").filter(public_id=account_id).first() if account_id else None
     if account is None:
         raise AppError(errors.ACCOUNT_NOT_FOUND, param="accountID")
-    _check_lockout(request, account.public_id)
-    key = _live_key(account, secret or "")
+    key = secret_check(request, account=account, secret=secret, verify=lambda raw: _live_key(account, raw))
     if key is None:
-        _record_failure(request, account.public_id)
-        if AxesProxyHandler.is_locked(request, {"username": account.public_id}):
-            raise _locked_error()
         raise AppError(errors.BAD_SECRET, param="accountSecret")
-    _active(account)
+    account_active(account)
     api_key_touch(key=key)
     return Principal(account=account, via=via, key=key)
 
@@ -117,11 +155,13 @@ def authenticate_key(request: HttpRequest, raw: str, *, via: str) -> Principal:
     if key is None:
         raise AppError(errors.UNAUTHORIZED, detail="Invalid API key")
     account = key.account
-    _check_lockout(request, account.public_id)
-    if key.revoked_at is not None or not secret_matches(parsed[1], key.secret_hash):
-        _record_failure(request, account.public_id)
+
+    def verify(secret: str) -> ApiKey | None:
+        return key if key.revoked_at is None and secret_matches(secret, key.secret_hash) else None
+
+    if secret_check(request, account=account, secret=parsed[1], verify=verify) is None:
         raise AppError(errors.UNAUTHORIZED, detail="Invalid API key")
-    _active(account)
+    account_active(account)
     api_key_touch(key=key)
     return Principal(account=account, via=via, key=key)
 
@@ -159,8 +199,22 @@ def authenticate_request(request: HttpRequest) -> Principal | None:
         )
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.account_id:
-        return Principal(account=_active(user.account), via="session", user=user)
+        return Principal(account=account_active(user.account), via="session", user=user)
     return None
+
+
+def rpc_principal(request: HttpRequest) -> Principal:
+    """The caller of a JSON-RPC method (``settings.RPC_AUTHENTICATOR``): 1015 without credentials.
+
+    ``/api`` is CSRF-exempt for API clients, so a dashboard session counts only
+    with the CSRF token (``X-CSRFToken``): a same-site page cannot call the API
+    with the manager's cookie."""
+    principal = authenticate_request(request)
+    if principal is None:
+        raise AppError(errors.AUTHENTICATION_ERROR, data="add ?accountID=...&accountSecret=... to the URL")
+    if principal.via == "session" and CsrfViewMiddleware(lambda _: None).process_view(request, None, (), {}):
+        raise AppError(errors.AUTHENTICATION_ERROR, data="a dashboard session needs the CSRF token (X-CSRFToken)")
+    return principal
 
 
 class AccountAuthentication(authentication.BaseAuthentication):

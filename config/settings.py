@@ -149,6 +149,10 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOCKOUT_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOCKOUT_COOLOFF_SECONDS", "900")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
+# One name per attempt whatever reported it (API: account id; admin and dashboard: email).
+AXES_USERNAME_CALLABLE = "accounts.auth.lockout_username"
+# Kept out of the stored attempts' GET/POST data (django-axes records them on each failure).
+AXES_SENSITIVE_PARAMETERS = ["password", "accountSecret", "templateSecret", "csrfmiddlewaretoken"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.dashboard.views.lockout_response"
@@ -207,6 +211,9 @@ RQ_QUEUES = {
     "webhooks": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60},
 }
 RQ_SHOW_ADMIN_LINK = True
+
+# Who calls a JSON-RPC method: request -> principal, or raises AppError (core knows no app).
+RPC_AUTHENTICATOR = "accounts.auth.rpc_principal"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.auth.AccountAuthentication"],

@@ -9,6 +9,7 @@ from it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -16,8 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 
 from core import errors
@@ -282,21 +285,19 @@ def dispatch(request: HttpRequest, body: bytes, authenticate: Callable[[HttpRequ
     return _call(auth, request, payload)
 
 
+@functools.cache
+def _authenticator(path: str) -> Callable[[HttpRequest], Any]:
+    return import_string(path)
+
+
 @csrf_exempt
 def rpc_view(request: HttpRequest) -> HttpResponse:
-    from accounts.auth import authenticate_request  # the one authentication layer
-
+    """``settings.RPC_AUTHENTICATOR`` turns a request into the caller (or raises an
+    :class:`AppError`); it runs once per request, only if a called method needs it."""
     if request.method != "POST":
         error = AppError(errors.RPC_INVALID_REQUEST, data="POST a JSON-RPC 2.0 request to this URL")
         return JsonResponse(_error(None, error), status=405)
-
-    def authenticate(req: HttpRequest):
-        principal = authenticate_request(req)
-        if principal is None:
-            raise AppError(errors.AUTHENTICATION_ERROR, data="add ?accountID=...&accountSecret=... to the URL")
-        return principal
-
-    answer = dispatch(request, request.body, authenticate)
+    answer = dispatch(request, request.body, _authenticator(settings.RPC_AUTHENTICATOR))
     if answer is None:
         return HttpResponse(status=204)
     return JsonResponse(answer, safe=False)

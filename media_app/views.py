@@ -17,7 +17,7 @@ from core.errors import AppError
 from core.http import json_error
 from media_app import services
 from media_app.json import media_json
-from templates_app.selectors import template_authenticate
+from templates_app.auth import template_authenticate
 
 
 def _header(request: HttpRequest, *names: str) -> str:

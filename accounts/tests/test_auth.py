@@ -1,5 +1,6 @@
 """Every credential style, their failures, and the lockout (1033 / 429)."""
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -7,6 +8,9 @@ from axes.models import AccessAttempt
 from django.test import Client, override_settings
 
 from accounts import services
+from accounts.models import User
+from conftest import RpcCaller
+from videos.tests.helpers import greeting_script, new_template
 
 
 def rpc_call(client, url, method="Account_Get", **extra):
@@ -128,3 +132,103 @@ def test_behind_one_trusted_proxy_the_client_address_comes_from_the_proxy(tenant
     assert locked.json()["error"]["code"] == 1033
     other = rpc_call(client, tenant.rpc_url(), REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.6")
     assert "result" in other.json()
+
+
+def _wrong_secret_request(client, tenant, style: str, address: str):
+    """One request for ``tenant`` with a wrong secret, in the given credential style."""
+    key_id = tenant.key.split("_")[1]
+    wrong = f"psk_{key_id}_{'0' * 64}"
+    if style == "query":
+        return rpc_call(client, f"/api?accountID={tenant.account_id}&accountSecret={wrong}", REMOTE_ADDR=address)
+    if style == "access":
+        return client.get(
+            "/v1/account", HTTP_X_ACCESS_KEY=tenant.account_id, HTTP_X_ACCESS_TOKEN=wrong, REMOTE_ADDR=address
+        )
+    header = f"ApiKey {wrong}" if style == "apikey" else "Basic " + base64.b64encode(f"api:{wrong}".encode()).decode()
+    return client.get("/v1/account", HTTP_AUTHORIZATION=header, REMOTE_ADDR=address)
+
+
+@pytest.mark.parametrize("style", ["query", "access", "apikey", "basic"])
+def test_failures_for_one_account_never_lock_out_another_at_the_same_address(
+    client, tenant, other_tenant, settings, style
+):
+    office = "10.9.9.9"
+    _wrong_secret_request(client, tenant, style, office)  # A has a recent failure of its own
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _wrong_secret_request(client, other_tenant, style, office)
+    # B is locked out from the office, even with its right key, on every surface ...
+    assert rpc_call(client, other_tenant.rpc_url(), REMOTE_ADDR=office).json()["error"]["code"] == 1033
+    assert client.get("/v1/account", REMOTE_ADDR=office, **other_tenant.auth_headers(style="apikey")).status_code == 429
+    # ... and A, from the same address, is not
+    assert rpc_call(client, tenant.rpc_url(), REMOTE_ADDR=office).json()["result"]["accountID"] == tenant.account_id
+    for header_style in ("apikey", "basic", "access"):
+        response = client.get("/v1/account", REMOTE_ADDR=office, **tenant.auth_headers(header_style))
+        assert response.status_code == 200, (header_style, response.content)
+
+
+def test_template_secret_failures_lock_only_their_account(client, tenant, other_tenant, settings):
+    office = "10.9.9.8"
+    other_template = new_template(RpcCaller(client, other_tenant), greeting_script())
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(
+            f"/api/upload?accountID={other_tenant.account_id}&templateID={other_template['templateID']}"
+            "&templateSecret=wrong",
+            b"x",
+            content_type="image/png",
+            REMOTE_ADDR=office,
+        )
+    assert response.json()["error"]["code"] == 1033
+    assert rpc_call(client, other_tenant.rpc_url(), REMOTE_ADDR=office).json()["error"]["code"] == 1033
+    assert "result" in rpc_call(client, tenant.rpc_url(), REMOTE_ADDR=office).json()
+
+
+def test_an_empty_secret_does_not_count_toward_the_lockout(client, tenant, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT * 2):
+        answer = rpc_call(client, f"/api?accountID={tenant.account_id}&accountSecret=", REMOTE_ADDR="10.1.1.1")
+        assert answer.json()["error"]["code"] == 1018
+    assert "result" in rpc_call(client, tenant.rpc_url(), REMOTE_ADDR="10.1.1.1").json()
+    assert not AccessAttempt.objects.exists()
+
+
+def _admin_login(client, email, password, address="10.3.3.3"):
+    return client.post("/admin/login/", {"username": email, "password": password}, REMOTE_ADDR=address)
+
+
+def test_admin_lockout_blocks_the_correct_password_of_that_login_only(db, settings):
+    ops = User.objects.create_superuser(email="ops@example.com", password="operator password 1")
+    User.objects.create_superuser(email="ops2@example.com", password="operator password 2")
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _admin_login(client, ops.email, "wrong password")
+    locked = _admin_login(client, ops.email, "operator password 1")
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # another operator at the same address logs in
+    other = Client()
+    assert _admin_login(other, "ops2@example.com", "operator password 2").status_code == 302
+    assert "_auth_user_id" in other.session
+
+
+def test_admin_failures_count_for_the_dashboard_login(client, tenant, other_tenant, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _admin_login(client, tenant.user.email.upper(), "wrong password")
+    response = client.post("/login/", {"email": tenant.user.email, "password": tenant.password}, REMOTE_ADDR="10.3.3.3")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    other = Client()
+    response = other.post(
+        "/login/", {"email": other_tenant.user.email, "password": other_tenant.password}, REMOTE_ADDR="10.3.3.3"
+    )
+    assert response.status_code == 302
+
+
+def test_api_session_needs_the_csrf_token(tenant):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(tenant.user)
+    client.get("/api-test/")  # the dashboard page sets the CSRF cookie
+    body = '{"jsonrpc":"2.0","method":"Account_Get","id":1}'
+    refused = client.post("/api", body, content_type="text/plain")
+    assert refused.json()["error"]["code"] == 1015
+    token = client.cookies["csrftoken"].value
+    accepted = client.post("/api", body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert accepted.json()["result"]["accountID"] == tenant.account_id
