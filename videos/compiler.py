@@ -12,8 +12,10 @@ The compiler only builds argument lists; :func:`run_ffmpeg` runs them.
 from __future__ import annotations
 
 import subprocess
+from collections import Counter
 from collections.abc import Mapping
 from os import PathLike
+from typing import Any
 
 import ffmpeg
 
@@ -88,6 +90,67 @@ def _media_path(element: Element, inputs: Mapping[str, str | PathLike]) -> str:
     raise errors.AppError(errors.ERROR_DOWNLOADING_MEDIAS, data={"element": element.id, "reason": "no local file"})
 
 
+class _Sources:
+    """Each local file opened once, every use of it an output of an explicit ``split``/``asplit``.
+
+    ffmpeg-python merges identical nodes: two ``ffmpeg.input`` of one file are one node, and two
+    identical chains after it one node with several outgoing edges, which it refuses ("a split
+    filter is probably required"). So the same media may appear in any number of elements (an
+    image element and an image input filled with that media, a video shown twice) by splitting
+    its decoded stream. A later use of a video buffers at most that element's own frames until
+    its start time.
+    """
+
+    def __init__(self, timeline: Timeline, inputs: Mapping[str, str | PathLike], *, with_audio: bool) -> None:
+        self._inputs = inputs
+        self._with_audio = with_audio
+        self._opened: dict[str, Any] = {}
+        self._uses: Counter[tuple[str, str]] = Counter()
+        self._taken: Counter[tuple[str, str]] = Counter()
+        self._splits: dict[tuple[str, str], Any] = {}
+        self._has_audio: dict[str, bool] = {}
+        for item in timeline.items:
+            element = item.element
+            if element.type in ("image", "video"):
+                self._uses[(self.path(element), "video")] += 1
+            if self.has_audio(element):
+                self._uses[(self.path(element), "audio")] += 1
+
+    def path(self, element: Element) -> str:
+        return _media_path(element, self._inputs)
+
+    def has_audio(self, element: Element) -> bool:
+        if not self._with_audio:
+            return False
+        if element.type == "audio":
+            return True
+        if element.type != "video":
+            return False
+        path = self.path(element)
+        if path not in self._has_audio:
+            self._has_audio[path] = probe(path).has_audio
+        return self._has_audio[path]
+
+    def video(self, element: Element):
+        return self._take(self.path(element), "video")
+
+    def audio(self, element: Element):
+        return self._take(self.path(element), "audio")
+
+    def _take(self, path: str, kind: str):
+        if path not in self._opened:
+            self._opened[path] = ffmpeg.input(path, protocol_whitelist="file")
+        stream = getattr(self._opened[path], kind)
+        key = (path, kind)
+        if self._uses[key] <= 1:
+            return stream
+        if key not in self._splits:
+            self._splits[key] = stream.split() if kind == "video" else stream.filter_multi_output("asplit")
+        index = self._taken[key]
+        self._taken[key] += 1
+        return self._splits[key][index]
+
+
 def _draw_text(video, item: TimelineItem, text: str, canvas: _Canvas, *, box: str | None = None):
     element = item.element
     x, y, w, h = canvas.box(element)
@@ -134,6 +197,7 @@ def compile_render(
     size = f"{profile.width}x{profile.height}"
     background = timeline.script.background
     video = ffmpeg.input(f"color=c=0x{background[1:]}:s={size}:r={profile.fps}:d={duration}", f="lavfi")
+    sources = _Sources(timeline, inputs, with_audio=profile.has_audio)
     sounds = []
 
     for item in timeline.items:
@@ -142,23 +206,21 @@ def compile_render(
         # and ``enable`` hides the layer at ``end`` anyway.
         length = _secs(item.end - item.start + 1 / profile.fps)
         if element.type in ("image", "video"):
-            path = _media_path(element, inputs)
             x, y, w, h = canvas.box(element)
             if element.type == "image":
                 # The loop filter, not the input's -loop, which only the image2 demuxer has (a GIF
                 # or an extension-less file can open with another); an animated GIF shows its first frame.
                 layer = (
-                    ffmpeg.input(path, protocol_whitelist="file")
-                    .video.filter("loop", loop=-1, size=1, start=0)
+                    sources.video(element)
+                    .filter("loop", loop=-1, size=1, start=0)
                     .filter("settb", f"1/{profile.fps}")
                     .filter("setpts", f"N/{profile.fps}/TB")
                     .trim(duration=length)
                 )
             else:
-                source = ffmpeg.input(path, protocol_whitelist="file")
-                layer = source.video.filter("fps", profile.fps).trim(duration=length)
-                if probe(path).has_audio and profile.has_audio:
-                    sounds.append((source.audio, item))
+                layer = sources.video(element).filter("fps", profile.fps).trim(duration=length)
+                if sources.has_audio(element):
+                    sounds.append((sources.audio(element), item))
             layer = (
                 layer.filter("setpts", f"PTS-STARTPTS+{_secs(item.start)}/TB")
                 .filter("scale", w, h)
@@ -175,7 +237,7 @@ def compile_render(
             )
         elif element.type == "audio":
             if profile.has_audio:
-                sounds.append((ffmpeg.input(_media_path(element, inputs), protocol_whitelist="file").audio, item))
+                sounds.append((sources.audio(element), item))
         elif element.type == "text":
             video = _draw_text(video, item, substitute(element.text or "", variables), canvas)
         elif element.type == "cta":

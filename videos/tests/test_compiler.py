@@ -3,6 +3,8 @@ import subprocess
 import av
 import imageio_ffmpeg
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageChops
 
 from core import errors
@@ -268,3 +270,64 @@ def test_pictures_of_any_container(tmp_path, media, picture):
     assert abs(info.duration_ms - 1500) <= 100
     first, last = frame_at(output, 0).getpixel((50, 120)), frame_at(output, 1.4).getpixel((50, 120))
     assert first == last and sum(first) > 150  # the still is there, from start to end
+
+
+TINY = parse_profile("MP4_H264_AAC_128x128_12fps")
+# Every media element draws from this small pool, so generated scripts reuse the same file often:
+# the still both by mediaID and as the image input, the clip as a video and as a sound.
+POOL = {
+    "image": [{"mediaID": "m-still"}, {"input": "photo"}],
+    "video": [{"mediaID": "m-clip"}],
+    "audio": [{"mediaID": "m-bed"}, {"mediaID": "m-clip"}],
+}
+
+
+@st.composite
+def scripts(draw):
+    elements = []
+    for index in range(draw(st.integers(min_value=2, max_value=6))):
+        kind = draw(st.sampled_from(["image", "video", "audio", "text", "rectangle", "cta"]))
+        element = {
+            "id": f"e{index}",
+            "type": kind,
+            "play": draw(st.sampled_from([0, 0.25, 0.5])),
+            "duration": draw(st.sampled_from([0.25, 0.5])),
+        }
+        if kind in POOL:
+            element["source"] = draw(st.sampled_from(POOL[kind]))
+        if kind not in ("audio", "rectangle") and draw(st.booleans()):
+            element["fadeIn"] = 0.1
+        if kind != "audio" and draw(st.booleans()):
+            element.update(x=draw(st.sampled_from([-20, 0, 40])), width=64, height=draw(st.sampled_from([32, 64])))
+        if kind in ("text", "cta"):
+            element["text"] = draw(st.sampled_from(["Hi $name", "A long line of text", "ok"]))
+        if kind == "cta":  # two CTAs never share a start or an end (2006/2007)
+            element.update(play=0.1 * index, duration=0.3 + 0.1 * index, url="https://example.com")
+        elements.append(element)
+    return {"inputs": [{"inputID": "photo", "type": "image"}], "width": 128, "height": 128, "elements": elements}
+
+
+@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=scripts())
+@example(  # the still by mediaID and as the input, the clip twice, the clip's sound and the bed twice
+    raw={
+        "inputs": [{"inputID": "photo", "type": "image"}],
+        "elements": [
+            {"id": "a", "type": "image", "duration": 0.5, "source": {"mediaID": "m-still"}},
+            {"id": "b", "type": "image", "duration": 0.5, "source": {"input": "photo"}, "width": 64},
+            {"id": "c", "type": "image", "duration": 0.5, "source": {"mediaID": "m-still"}, "x": 64},
+            {"id": "d", "type": "video", "duration": 0.5, "source": {"mediaID": "m-clip"}, "width": 64},
+            {"id": "e", "type": "video", "duration": 0.5, "source": {"mediaID": "m-clip"}, "x": 64},
+            {"id": "f", "type": "audio", "duration": 0.5, "source": {"mediaID": "m-clip"}},
+            {"id": "g", "type": "audio", "duration": 0.5, "source": {"mediaID": "m-bed"}},
+            {"id": "h", "type": "audio", "duration": 0.5, "source": {"mediaID": "m-bed"}},
+        ],
+    }
+)
+def test_generated_scripts_always_render(tmp_path, media, raw):
+    script = parse_script(raw)
+    inputs = {"m-still": media / "background.png", "photo": media / "background.png"}
+    inputs |= {"m-clip": media / "clip.mp4", "m-bed": media / "bed.wav"}
+    output = render(tmp_path, script, TINY, variables={"name": "Zoë"}, inputs=inputs)
+    timeline = resolve_timeline(script, {})
+    assert abs(probe(output).duration_ms - timeline.duration * 1000) <= 1000 / TINY.fps

@@ -211,3 +211,33 @@ def test_video_clip_input_with_its_own_length(
     )
     assert video["status"] == {"code": "done"}
     assert video["duration"] == 2000
+
+
+def test_same_media_in_several_elements(
+    rpc, run_jobs, django_capture_on_commit_callbacks, upload, tenant, media_samples
+):
+    """One photo as an image element and as the image input, one clip twice, one sound twice: all render."""
+    photo = upload_media(upload, tenant, media_samples, "photo.jpg", "image/jpeg")
+    clip = upload_media(upload, tenant, media_samples, "clip.mp4", "video/mp4")
+    bed = upload_media(upload, tenant, media_samples, "bed.wav", "audio/wav")
+    script = {
+        "inputs": [{"inputID": "photo", "type": "image"}],
+        "width": 176,
+        "height": 144,
+        "elements": [
+            {"id": "back", "type": "image", "duration": 1, "source": {"mediaID": photo}},
+            {"id": "face", "type": "image", "duration": 1, "source": {"input": "photo"}, "width": 60, "height": 40},
+            {"id": "badge", "type": "image", "duration": 0.5, "source": {"mediaID": photo}, "x": 100, "width": 40},
+            {"id": "clip1", "type": "video", "duration": 0.5, "source": {"mediaID": clip}, "width": 80, "height": 60},
+            {"id": "clip2", "type": "video", "duration": 0.5, "play": 0.5, "source": {"mediaID": clip}, "x": 90},
+            {"id": "bed1", "type": "audio", "duration": 1, "source": {"mediaID": bed}},
+            {"id": "bed2", "type": "audio", "duration": 0.5, "play": 0.25, "source": {"mediaID": bed}},
+        ],
+    }
+    template_id = new_template(rpc, script, name="Reuse")["templateID"]
+    filled = [{"inputID": "photo", "type": "image", "mediaID": photo}]
+    video = render(rpc, run_jobs, django_capture_on_commit_callbacks, template_id, filled)
+    assert video["status"] == {"code": "done"}, video["status"]
+    row = Video.objects.unscoped().get(public_id=video["id"])
+    mp4 = streams(local(row.out_files[0]["key"]))
+    assert mp4["size"] == (176, 144) and mp4["acodec"] == "aac" and abs(mp4["frames"] - 24) <= 1
