@@ -11,6 +11,8 @@ The compiler only builds argument lists; :func:`run_ffmpeg` runs them.
 
 from __future__ import annotations
 
+import logging
+import re
 import subprocess
 from collections import Counter
 from collections.abc import Mapping
@@ -26,7 +28,10 @@ from templates_app.scripts import Element, Timeline, TimelineItem, substitute
 
 SAMPLE_RATE = 48000
 GLOBAL_ARGS = ("-nostdin", "-hide_banner", "-loglevel", "error")
-STDERR_TAIL_LINES = 15
+STDERR_TAIL_CHARS = 2000
+_INPUT_INDEX_RE = re.compile(r"(?:\b[va]ist#|\bin#|\binput )(\d+):?")
+
+logger = logging.getLogger("videos")
 
 
 def _ffmpeg_color(color: str) -> str:
@@ -314,8 +319,32 @@ def _mix(sounds: list, total: float):
     return mixed.filter("apad", whole_dur=_secs(total)).filter("atrim", duration=_secs(total))
 
 
-def run_ffmpeg(args: list[str], timeout_s: float) -> None:
-    """Run an ffmpeg command; failure or timeout is ``ERROR_PROCESSING_VIDEO`` (1012)."""
+def media_labels(timeline: Timeline, inputs: Mapping[str, str | PathLike]) -> dict[str, str]:
+    """Each local file as a person knows it: the elements drawing it and the media or input they name."""
+    names: dict[str, list[str]] = {}
+    for item in timeline.items:
+        element = item.element
+        if element.source is None:
+            continue
+        source = element.source
+        origin = f"media “{source.media_id}”" if source.media_id is not None else f"input “{source.input}”"
+        names.setdefault(_media_path(element, inputs), []).append(f"element “{element.id}” ({origin})")
+    return {path: ", ".join(labels) for path, labels in names.items()}
+
+
+def _failed_inputs(args: list[str], stderr: str, labels: Mapping[str, str]) -> list[str]:
+    """The labels of the inputs ffmpeg's messages blame (it names them by index: ``in#1``, ``vist#1:0``, ``input 1:0``)."""
+    paths = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg == "-i"]
+    blamed = {int(index) for index in _INPUT_INDEX_RE.findall(stderr)}
+    return [labels[paths[i]] for i in sorted(blamed) if i < len(paths) and paths[i] in labels]
+
+
+def run_ffmpeg(args: list[str], timeout_s: float, *, labels: Mapping[str, str] | None = None) -> None:
+    """Run an ffmpeg command; failure or timeout is ``ERROR_PROCESSING_VIDEO`` (1012).
+
+    The error's text is for the customer: the elements and media whose file ffmpeg could not
+    decode (``labels``, from :func:`media_labels`), never ffmpeg's own messages, which go to the log.
+    """
     with subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as proc:
         try:
             _, stderr = proc.communicate(timeout=timeout_s)
@@ -323,9 +352,11 @@ def run_ffmpeg(args: list[str], timeout_s: float) -> None:
             proc.kill()
             proc.communicate()
             raise errors.AppError(
-                errors.ERROR_PROCESSING_VIDEO, data=f"ffmpeg timed out after {timeout_s:g} s"
+                errors.ERROR_PROCESSING_VIDEO, data=f"the render timed out after {timeout_s:g} s"
             ) from None
     if proc.returncode != 0:
-        lines = stderr.decode("utf-8", "replace").strip().splitlines()
-        tail = "\n".join(lines[-STDERR_TAIL_LINES:]) or f"ffmpeg exited with status {proc.returncode}"
-        raise errors.AppError(errors.ERROR_PROCESSING_VIDEO, data=tail)
+        text = stderr.decode("utf-8", "replace").strip()
+        logger.warning("ffmpeg exited with status %s: %s", proc.returncode, text[-STDERR_TAIL_CHARS:])
+        blamed = _failed_inputs(args, text, labels or {})
+        reason = f"{'; '.join(blamed)} could not be decoded" if blamed else "the video could not be encoded"
+        raise errors.AppError(errors.ERROR_PROCESSING_VIDEO, data=reason)

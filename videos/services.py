@@ -33,7 +33,7 @@ from templates_app.profiles import parse_profile
 from templates_app.scripts import parse_script, resolve_timeline
 from templates_app.selectors import template_get
 from videos import fetch
-from videos.compiler import compile_render, run_ffmpeg
+from videos.compiler import compile_render, media_labels, run_ffmpeg
 from videos.inputs import inputs_check, usable_media
 from videos.models import Video
 from videos.selectors import video_webhook_json
@@ -177,9 +177,9 @@ def video_render(*, video_pk: int) -> None:
     except AppError as exc:
         _fail(video, exc)
         return
-    except Exception as exc:  # a bug or a killed subprocess: the customer sees 1012
+    except Exception:  # a bug or a killed subprocess: the customer sees 1012 (the traceback goes to the log)
         logger.exception("render of video %s failed", video.public_id)
-        _fail(video, AppError(errors.ERROR_PROCESSING_VIDEO, data=f"{type(exc).__name__}: {exc}"[:500]))
+        _fail(video, AppError(errors.ERROR_PROCESSING_VIDEO, data="an internal error stopped the render"))
         return
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -224,6 +224,7 @@ def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, in
                     durations[input_id] = info.duration_ms / 1000
 
         timeline = resolve_timeline(script, durations)
+        labels = media_labels(timeline, paths)
         exe = ffmpeg_exe()
         outputs: list[tuple[str, Path, str]] = []
         poster = workdir / f"{video.public_id}.poster.jpg"
@@ -241,7 +242,7 @@ def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, in
                 poster_path=poster if index == 0 else None,
                 poster_at=min(1.0, timeline.duration / 2),
             )
-            run_ffmpeg(args, timeout_s=FFMPEG_TIMEOUT_S)
+            run_ffmpeg(args, timeout_s=FFMPEG_TIMEOUT_S, labels=labels)
             outputs.append((profile.name, output, profile.extension))
 
     prefix = f"videos/{account.public_id}/{video.public_id}"
@@ -328,13 +329,30 @@ def _emit(video: Video, event: str) -> None:
     )
 
 
+_DETAIL_NAMES = {"element": "element", "mediaID": "media", "inputID": "input", "url": "URL"}
+
+
+def failure_text(exc: AppError) -> str:
+    """What the customer reads about a failed render: the catalogue message and what failed, in their terms.
+
+    Details are the script's own names (element, media, input, URL) and a reason, never a Python repr.
+    """
+    detail = exc.data if exc.data is not None else exc.detail
+    if isinstance(detail, dict):
+        named = [f"{_DETAIL_NAMES[key]} “{value}”" for key, value in detail.items() if key in _DETAIL_NAMES]
+        named += [f"{key} {value}" for key, value in detail.items() if key not in _DETAIL_NAMES and key != "reason"]
+        detail = ", ".join(named) + (f": {detail['reason']}" if detail.get("reason") else "")
+    elif isinstance(detail, (list, tuple)):
+        detail = ", ".join(map(str, detail))
+    return f"{exc.entry.message}: {detail}" if detail else exc.entry.message
+
+
 def _fail(video: Video, exc: AppError) -> None:
     """Mark the video failed, give the credits back, tell the account."""
     code = exc.entry.code
     if code not in (errors.ERROR_DOWNLOADING_MEDIAS.code, errors.STORED_VIDEOS_LIMIT.code):
         code = errors.ERROR_PROCESSING_VIDEO.code if code != errors.TEMPLATE_NOT_FOUND.code else code
-    detail = exc.data if exc.data is not None else exc.message
-    message = f"{exc.entry.message}: {detail}" if isinstance(detail, str) else f"{exc.entry.message}: {detail!r}"
+    message = failure_text(exc)
     with transaction.atomic():
         updated = (
             Video.objects.unscoped()

@@ -11,7 +11,7 @@ from core import errors
 from media_app.probe import probe
 from templates_app.profiles import parse_profile
 from templates_app.scripts import parse_script, resolve_timeline
-from videos.compiler import compile_render, run_ffmpeg
+from videos.compiler import compile_render, media_labels, run_ffmpeg
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 MP4 = parse_profile("MP4_H264_AAC_320x240_24fps")
@@ -245,11 +245,30 @@ def test_missing_local_file():
     assert info.value.entry is errors.ERROR_DOWNLOADING_MEDIAS and info.value.data["element"] == "back"
 
 
-def test_run_ffmpeg_failure_carries_stderr(tmp_path):
+def test_run_ffmpeg_failure_names_the_element_and_media(tmp_path, media):
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG not really" * 200)
+    script = parse_script(
+        {"elements": [
+            {"id": "fine", "type": "image", "source": {"mediaID": "m-ok"}, "duration": 1},
+            {"id": "logo", "type": "image", "source": {"mediaID": "m-broken"}, "duration": 1, "width": 50},
+        ]}
+    )  # fmt: skip
+    inputs = {"m-ok": media / "background.png", "m-broken": tmp_path / "broken.png"}
+    timeline = resolve_timeline(script, {})
+    args = compile_render(timeline, inputs=inputs, variables={}, profile=MP4, output_path=tmp_path / "o.mp4",
+                          ffmpeg_exe=FFMPEG)  # fmt: skip
     with pytest.raises(errors.AppError) as info:
-        run_ffmpeg([FFMPEG, "-nostdin", "-i", str(tmp_path / "missing.mp4"), str(tmp_path / "o.mp4")], 30)
+        run_ffmpeg(args, 30, labels=media_labels(timeline, inputs))
     assert info.value.entry is errors.ERROR_PROCESSING_VIDEO
-    assert "missing.mp4" in info.value.data
+    assert info.value.data == "element “logo” (media “m-broken”) could not be decoded"
+
+
+def test_run_ffmpeg_failure_without_a_culprit_says_so_in_plain_words(tmp_path):
+    with pytest.raises(errors.AppError) as info:
+        run_ffmpeg(
+            [FFMPEG, "-nostdin", "-f", "lavfi", "-i", "testsrc=d=1", "-c:v", "nosuchcodec", str(tmp_path / "o.mp4")], 30
+        )
+    assert info.value.data == "the video could not be encoded"
 
 
 def test_run_ffmpeg_timeout(tmp_path):

@@ -241,3 +241,19 @@ def test_same_media_in_several_elements(
     row = Video.objects.unscoped().get(public_id=video["id"])
     mp4 = streams(local(row.out_files[0]["key"]))
     assert mp4["size"] == (176, 144) and mp4["acodec"] == "aac" and abs(mp4["frames"] - 24) <= 1
+
+
+def test_failed_render_names_the_element_and_media(rpc, run_jobs, django_capture_on_commit_callbacks, greeting, tenant):
+    """A stored file that no longer decodes: the customer reads which element and input, no ffmpeg or Python text."""
+    from media_app.models import MediaFile
+
+    stored = MediaFile.objects.for_account(tenant.account).get(public_id=greeting["photo"])
+    with open(local(stored.storage_key), "wb") as handle:
+        handle.write(b"\x89PNG damaged on disk" * 100)
+    video = render(
+        rpc, run_jobs, django_capture_on_commit_callbacks, greeting["template"]["templateID"], inputs(greeting["photo"])
+    )
+    assert video["status"]["error"] == 1012
+    assert video["status"]["message"] == "Error processing video: element “back” (input “photo”) could not be decoded"
+    note = Notification.objects.for_account(tenant.account).get(kind="render_failed")
+    assert note.message == video["status"]["message"]
