@@ -305,3 +305,47 @@ def raw_live_server(live_server):
     live_server.thread.httpd.RequestHandlerClass = RawUriRequestHandler
     yield live_server
     live_server.thread.httpd.RequestHandlerClass = QuietWSGIRequestHandler
+
+
+@pytest.fixture
+def gunicorn_server(django_db_setup):
+    """The product served by a real gunicorn with ``config/gunicorn.conf.py`` (as ``make run`` does), on the
+    test database; yields its base URL. The listening socket is bound here (port 0) and handed over.
+    Mark the test ``django_db(transaction=True, serialized_rollback=True)`` (like the live_server tests)
+    so the server sees committed rows."""
+    import os
+    import socket
+    import sys
+    import time
+
+    import httpx
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        database_url = f"sqlite:///{db['NAME']}"
+    else:
+        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+        database_url = f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    listener = socket.create_server(("127.0.0.1", 0))
+    base = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    root = Path(__file__).resolve().parent
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", str(root / "config" / "gunicorn.conf.py")]
+    command += ["-b", f"fd://{listener.fileno()}", "-w", "1", "--access-logfile", "/dev/null"]
+    server = subprocess.Popen(command, cwd=root, env=env, pass_fds=[listener.fileno()])
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/api/upload", timeout=5)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        listener.close()

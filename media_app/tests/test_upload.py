@@ -157,3 +157,23 @@ def test_large_streamed_lie_is_refused_and_not_kept(live_server, tenant):
     assert (status, payload["error"]["code"]) == (422, 1029)
     assert Account.objects.get(pk=tenant.account.pk).stored_media_bytes == 0
     assert not MediaFile.objects.for_account(tenant.account).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_seed_description_header_through_gunicorn(gunicorn_server, tenant, media_samples):
+    """The seeds' literal ``X-SZN_DESCRIPTION`` reaches the view through the server ``make run`` starts."""
+    body = (media_samples / "photo.jpg").read_bytes()
+    connection = http.client.HTTPConnection(urlsplit(gunicorn_server).netloc, timeout=60)
+    connection.putrequest("POST", f"/api/upload?accountID={tenant.account_id}&accountSecret={tenant.key}")
+    for name, value in (
+        ("Content-Type", "image/jpeg"),
+        ("Content-Length", str(len(body))),
+        ("X-SZN-FILENAME", "photo.jpg"),
+        ("X-SZN_DESCRIPTION", "Seen by gunicorn"),
+    ):
+        connection.putheader(name, value)
+    connection.endheaders(body)
+    response = connection.getresponse()
+    media = json.loads(response.read())
+    assert response.status == 200, media
+    assert media["description"] == "Seen by gunicorn" and media["filename"] == "photo.jpg"
