@@ -147,14 +147,18 @@ def method(
 
 
 def idl() -> list[dict[str, Any]]:
+    # An alias (the seeds' own spelling, e.g. Template_VideoNew) is a function of the contract too,
+    # so IDL-driven clients can call it by that name.
+    named = [(m.name, m) for m in REGISTRY.methods.values()]
+    named += [(alias, REGISTRY.methods[target]) for alias, target in REGISTRY.aliases.items()]
     functions = [
         {
-            "name": m.name,
-            "comment": m.comment,
+            "name": name,
+            "comment": m.comment if name == m.name else f"Same as {m.name}: {m.comment}",
             "params": [p.idl() for p in m.params],
             "returns": m.returns.idl(),
         }
-        for m in sorted(REGISTRY.methods.values(), key=lambda m: m.name)
+        for name, m in sorted(named, key=lambda pair: pair[0])
     ]
     elements: list[dict[str, Any]] = [
         {"type": "interface", "name": INTERFACE, "comment": "The video API of seeds 000/001", "functions": functions}

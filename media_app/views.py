@@ -28,6 +28,11 @@ def _header(request: HttpRequest, *names: str) -> str:
     return ""
 
 
+def bad_header(name: str, limit: int) -> AppError:
+    """An over-long optional header: the seeds' 1029 Bad input media, naming the header."""
+    return AppError(errors.BAD_INPUT_MEDIA, data=f"{name} is longer than {limit} characters")
+
+
 @csrf_exempt
 def upload_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -65,13 +70,17 @@ def upload_view(request: HttpRequest) -> HttpResponse:
         if length < 1:
             raise AppError(errors.NO_SIZE_SPECIFIED, data="Content-Length must be 1 to 50000000")
         if length > services.MAX_UPLOAD_BYTES:
-            raise AppError(errors.PAYLOAD_TOO_LARGE, data=f"Content-Length {length} is over the 50,000,000 byte limit")
+            # Seed 000/001's code for Content-Length out of 1..50000000, with the HTTP status that says why.
+            too_large = AppError(
+                errors.NO_SIZE_SPECIFIED, data=f"Content-Length {length} is over the 50,000,000 byte limit"
+            )
+            return json_error(too_large, style="rpc", status=413)
         filename = _header(request, "HTTP_X_SZN_FILENAME")
         description = _header(request, "HTTP_X_SZN_DESCRIPTION")
         if len(filename) > 200:
-            raise AppError(errors.INVALID_REQUEST, data="X-SZN-FILENAME is longer than 200 characters")
+            return json_error(bad_header("X-SZN-FILENAME", 200), style="rpc", status=400)
         if len(description) > 1000:
-            raise AppError(errors.INVALID_REQUEST, data="X-SZN_DESCRIPTION is longer than 1000 characters")
+            return json_error(bad_header("X-SZN_DESCRIPTION", 1000), style="rpc", status=400)
         media = services.media_upload(
             account=account,
             read=request.read,

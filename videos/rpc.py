@@ -17,7 +17,7 @@ rpc.struct(
 )
 rpc.struct("VideoStatus", {"code": "string", "message": "string?", "error": "int?"})
 rpc.struct("OutFile", {"name": "string", "profile": "string", "size": "int", "storage": "FileStorage"})
-rpc.struct("FileStorage", {"fileID": "string"})
+rpc.struct("FileStorage", {"sezionID": "string?", "fileID": "string"})
 rpc.struct(
     "Video",
     {

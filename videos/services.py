@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +43,7 @@ from webhooks.services import event_emit
 logger = logging.getLogger("videos")
 
 MAX_ATTEMPTS = 3
+_FPS_SUFFIX_RE = re.compile(r"_\d+fps$")
 FFMPEG_TIMEOUT_S = float(getattr(settings, "RENDER_FFMPEG_TIMEOUT_S", 600))
 
 
@@ -248,16 +250,17 @@ def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, in
     prefix = f"videos/{account.public_id}/{video.public_id}"
     out_files, total = [], 0
     for profile_name, path, extension in outputs:
-        name = f"{video.public_id}.{profile_name}.{extension}"
-        key = _store(f"{prefix}/{name}", path)
+        key = _store(f"{prefix}/{video.public_id}.{profile_name}.{extension}", path)
         size = path.stat().st_size
         total += size
+        file_id = f"{video.public_id}.{profile_name}"
         out_files.append(
             {
-                "name": name,
+                # Seed 001's form: the profile without its frame rate (MP4_H264_AAC_640x480_24fps -> .MP4_H264_AAC_640x480.mp4).
+                "name": f"{video.public_id}.{_FPS_SUFFIX_RE.sub('', profile_name)}.{extension}",
                 "profile": profile_name,
                 "size": size,
-                "storage": {"fileID": f"{video.public_id}.{profile_name}"},
+                "storage": {"sezionID": file_id, "fileID": file_id},
                 "key": key,
             }
         )

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts import services
 from accounts.models import Account, Notification
@@ -66,6 +66,14 @@ def test_account_create_command_prints_json(db, capsys):
     assert len(result["accountID"]) == 24 and result["apiKey"].startswith("psk_")
     assert result["accountSecret"] == result["apiKey"] and result["email"] == "boss@initech.test"
     assert Account.objects.get(public_id=result["accountID"]).plan.code == "business"
+
+
+def test_account_create_command_weak_password_is_the_seeds_1017(db):
+    with pytest.raises(CommandError) as caught:
+        call_command("account_create", "--name", "Initech", "--email", "boss@initech.test", "--password", "short")
+    message = str(caught.value)
+    assert message.startswith("1017 Bad password: ") and "too short" in message
+    assert not Account.objects.filter(name="Initech").exists()
 
 
 def test_demo_setup_prints_credentials_once(db, capsys):

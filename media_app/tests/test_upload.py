@@ -134,7 +134,7 @@ def test_streamed_limits(live_server, tenant, media_samples):
     status, payload = _raw_post(
         live_server, tenant, {"Content-Type": "video/mp4", "Content-Length": "50000001"}, [b"\0" * 65536]
     )
-    assert status == 413 and "50,000,000" in payload["error"]["data"]
+    assert (status, payload["error"]["code"]) == (413, 1019) and "50,000,000" in payload["error"]["data"]
     # zero bytes
     status, payload = _raw_post(live_server, tenant, {"Content-Type": "video/mp4", "Content-Length": "0"}, [])
     assert payload["error"]["code"] == 1019
@@ -177,3 +177,11 @@ def test_seed_description_header_through_gunicorn(gunicorn_server, tenant, media
     media = json.loads(response.read())
     assert response.status == 200, media
     assert media["description"] == "Seen by gunicorn" and media["filename"] == "photo.jpg"
+
+
+@pytest.mark.parametrize(("header", "limit"), [("HTTP_X_SZN_FILENAME", 200), ("HTTP_X_SZN_DESCRIPTION", 1000)])
+def test_over_long_optional_headers_use_the_seed_code(upload, tenant, media_samples, header, limit):
+    response = upload(tenant, media_samples / "photo.jpg", "image/jpeg", **{header: "x" * (limit + 1)})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == 1029 and str(limit) in response.json()["error"]["data"]
+    assert not MediaFile.objects.for_account(tenant.account).exists()

@@ -80,7 +80,9 @@ def test_job_run_twice_gives_one_set_of_files(rpc, run_jobs, django_capture_on_c
     folder = default_storage.path(f"videos/{tenant.account_id}/{row.public_id}")
     import os
 
-    assert sorted(os.listdir(folder)) == sorted([f["name"] for f in row.out_files] + [f"{row.public_id}.poster.jpg"])
+    assert sorted(os.listdir(folder)) == sorted(
+        [f["key"].rsplit("/", 1)[1] for f in row.out_files] + [f"{row.public_id}.poster.jpg"]
+    )
     assert Account.objects.get(pk=tenant.account.pk).stored_video_bytes == stored
     # a worker killed mid-render: the stale sweep re-queues it, the rerun replaces the files
     Video.objects.unscoped().filter(pk=row.pk).update(status="processing", claimed_until="2000-01-01T00:00:00Z")
@@ -92,7 +94,9 @@ def test_job_run_twice_gives_one_set_of_files(rpc, run_jobs, django_capture_on_c
     run_jobs("render")
     row.refresh_from_db()
     assert row.status == "done" and row.attempts == 2
-    assert sorted(os.listdir(folder)) == sorted([f["name"] for f in row.out_files] + [f"{row.public_id}.poster.jpg"])
+    assert sorted(os.listdir(folder)) == sorted(
+        [f["key"].rsplit("/", 1)[1] for f in row.out_files] + [f"{row.public_id}.poster.jpg"]
+    )
 
 
 def test_stale_video_fails_after_max_attempts(rpc, run_jobs, django_capture_on_commit_callbacks, greeting, tenant):

@@ -110,3 +110,9 @@ def test_methods_are_in_the_idl(rpc):
         "Webhook_Deliveries",
         "Webhook_Redeliver",
     } <= names
+
+
+def test_seed_spelling_of_template_video_new_is_in_the_idl(rpc):
+    functions = {f["name"]: f for f in rpc("barrister-idl")[0]["functions"]}
+    alias, method = functions["Template_VideoNew"], functions["Template_Video_New"]
+    assert (alias["params"], alias["returns"]) == (method["params"], method["returns"])

@@ -35,7 +35,13 @@ def test_video_done_is_posted_signed_to_the_templates_webhook(
     assert set(body) == SEED_KEYS
     assert body["id"] == video["id"] and body["status"] == {"code": "done"} and body["data"] == "crm-42"
     assert body["accountID"] == tenant.account_id and body["templateID"] == template["templateID"]
-    assert {"name", "profile", "size", "storage"} <= set(body["outFiles"][0])
+    [out] = body["outFiles"]
+    assert set(out) == {"name", "profile", "size", "storage"} and out["profile"] == "MP4_H264_AAC_176x144_24fps"
+    assert out["name"] == f"{video['id']}.MP4_H264_AAC_176x144.mp4"  # seed 001: the profile without its fps
+    assert out["storage"] == {
+        "sezionID": f"{video['id']}.MP4_H264_AAC_176x144_24fps",
+        "fileID": out["storage"]["fileID"],
+    }
     assert request.headers["content-type"] == "application/json" and request.headers["accept"] == "*/*"
     assert "Persona" in request.headers["user-agent"]
     assert verify(hook["secret"], request.headers, request.body)

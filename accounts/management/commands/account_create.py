@@ -25,7 +25,9 @@ class Command(BaseCommand):
                 name=name, email=email, password=password, plan_code=plan, credits=credits
             )
         except AppError as exc:
-            raise CommandError(f"{exc.entry.code} {exc.message}") from None
+            # The seed's line ("1017 Bad password"), then why: the password validators' reasons, the e-mail, ...
+            reason = exc.detail or (exc.data if isinstance(exc.data, str) else "")
+            raise CommandError(f"{exc.entry.code} {exc.entry.message}" + (f": {reason}" if reason else "")) from None
         result = {
             "accountID": account.public_id,
             "accountSecret": issued.raw,
