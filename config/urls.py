@@ -9,6 +9,7 @@ import documents.dashboard.urls
 import personalization.api
 import personalization.dashboard.urls
 import videos.dashboard.urls
+import videos.maker.api
 import webhooks.api
 import webhooks.dashboard.urls
 from core.health import healthz
@@ -16,6 +17,7 @@ from core.rpc import rpc_view
 from media_app.links import media_file_view
 from media_app.views import upload_view
 from videos.links import download_view
+from videos.maker.public import public_video_view, style_preview_view
 
 dashboard_urls = (
     accounts.dashboard.urls.urlpatterns
@@ -36,6 +38,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("v1/", include(rest_urls)),
+    path("me/styles/<str:name>/preview.jpg", style_preview_view, name="maker-style-preview"),
+    path("me/", include(videos.maker.api.urlpatterns)),
+    path("v/<str:project_id>/<str:filename>", public_video_view, name="maker-public"),
     path("rest/", include(personalization.api.urlpatterns)),
     path("healthz", healthz, name="healthz"),
     *documents.api.public_urlpatterns,

@@ -96,6 +96,13 @@ BAD_WEBHOOK_URL = _e(3003, "Webhook URL not allowed", 400)
 BAD_WEBHOOK_EVENTS = _e(3004, "Unknown webhook event", 400)
 WEBHOOK_INACTIVE = _e(3005, "Webhook is not active", 409)
 
+# Seed 002's video maker (/me/videos): its table's refusals, as the seed numbers them.
+STYLE_NOT_DEFINED = _e(7401, "Style not defined")
+MUSIC_NOT_DEFINED = _e(7402, "Music not defined")
+INSUFFICIENT_ASSETS = _e(7403, "Insufficient Assets")
+NO_TITLE = _e(7404, "No title")
+INSUFFICIENT_CREDITS = _e(7405, "Insufficient credits amount", 402, QUOTA)
+
 # REST-only entries (seed 003 has no numeric codes: these use 4xxx so they never
 # clash with the video API's table).
 INVALID_REQUEST = _e(4000, "The request was invalid. Check the request parameters and try again.")

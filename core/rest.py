@@ -71,7 +71,7 @@ def exception_handler(exc: Exception, context: dict) -> Response:
     return Response(error.rest_error(), status=error.entry.http_status, headers=error.headers)
 
 
-API_PREFIXES = ("/v1/", "/api", "/rest/")
+API_PREFIXES = ("/v1/", "/api", "/rest/", "/me/", "/v/")
 
 
 def not_found_page(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -20,6 +20,10 @@ class Video(TenantModel):
         "templates_app.VideoTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="videos"
     )
     template_public_id = models.CharField(max_length=24)
+    # A video-maker render (seed 002) has no template: it carries its project and the script compiled from it.
+    project = models.ForeignKey("Project", null=True, blank=True, on_delete=models.CASCADE, related_name="renders")
+    script = models.JSONField(null=True, blank=True)
+    out_profiles = models.JSONField(default=list, blank=True)
     name = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     data = models.TextField(blank=True)
@@ -41,6 +45,42 @@ class Video(TenantModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["account", "template", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.name or self.public_id
+
+
+class Project(TenantModel):
+    """A video-maker project (seed 002): frames, a style, music, credits and a quality.
+
+    Rendering compiles it to a script and queues a :class:`Video` of that script
+    (``Video.project``); the newest render is the project's video.
+    """
+
+    class Status(models.TextChoices):
+        INITIAL = "initial", "Draft"
+        RENDERING = "rendering", "Rendering"
+        PUBLISHED = "published", "Published"
+        ERROR = "error", "Error"
+
+    # Also the permanent public link's id (/v/<public_id>/...): 96 random bits.
+    public_id = models.CharField(max_length=24, unique=True, default=new_public_id, editable=False)
+    name = models.CharField(max_length=200, blank=True)
+    style = models.CharField(max_length=40, blank=True)
+    assets = models.JSONField(default=list, blank=True)
+    credit = models.JSONField(default=list, blank=True)
+    quality = models.PositiveSmallIntegerField(default=360)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INITIAL)
+    error_code = models.IntegerField(null=True, blank=True)
+    error_message = models.TextField(blank=True)
+    duration_ms = models.IntegerField(default=0)
+    views = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "created_at"]), models.Index(fields=["account", "status"])]
 
     def __str__(self) -> str:
         return self.name or self.public_id

@@ -38,6 +38,7 @@ from videos.compiler import compile_render, media_labels, run_ffmpeg
 from videos.inputs import inputs_check, usable_media
 from videos.models import Video
 from videos.selectors import video_webhook_json
+from videos.signals import render_finished
 from webhooks.services import event_emit
 
 logger = logging.getLogger("videos")
@@ -190,9 +191,12 @@ def video_render(*, video_pk: int) -> None:
 
 def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, int]:
     account, template = video.account, video.template
-    if template is None:
+    if video.script is not None:  # a video-maker render carries its own script and profiles
+        script, profiles = parse_script(video.script), video.out_profiles
+    elif template is not None:
+        script, profiles = parse_script(template.input_scripts), template.out_profiles
+    else:
         raise AppError(errors.TEMPLATE_NOT_FOUND, data=video.template_public_id)
-    script = parse_script(template.input_scripts)
     paths: dict[str, Path] = {}
     durations: dict[str, float] = {}
     variables: dict[str, str] = {}
@@ -230,7 +234,7 @@ def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, in
         exe = ffmpeg_exe()
         outputs: list[tuple[str, Path, str]] = []
         poster = workdir / f"{video.public_id}.poster.jpg"
-        for index, name in enumerate(template.out_profiles):
+        for index, name in enumerate(profiles):
             profile = parse_profile(name)
             output = workdir / f"{video.public_id}.{profile.name}.{profile.extension}"
             args = compile_render(
@@ -327,6 +331,9 @@ def _finish(video: Video, out_files: list[dict], poster_key: str, duration_ms: i
 
 
 def _emit(video: Video, event: str) -> None:
+    if video.project_id is not None:
+        render_finished.send(sender=Video, video=video, event=event)
+        return
     event_emit(
         account=video.account, event=event, payload=video_webhook_json(video), template_id=video.template_public_id
     )

@@ -44,7 +44,8 @@ logger = logging.getLogger("webhooks")
 
 VIDEO_EVENTS = ("video.done", "video.error")
 DOCUMENT_EVENTS = ("document.completed", "document.failed")
-ALL_EVENTS = VIDEO_EVENTS + DOCUMENT_EVENTS
+MAKER_EVENTS = ("maker.published", "maker.error")  # seed 002's video-maker projects
+ALL_EVENTS = VIDEO_EVENTS + DOCUMENT_EVENTS + MAKER_EVENTS
 _PUBLIC_ID = re.compile(r"^[0-9a-f]{24}$")
 _rng = random.Random()
 
