@@ -268,6 +268,7 @@ DASHBOARD_NAV = [
     ("Media", "dashboard:media"),
     ("Video templates", "dashboard:templates"),
     ("Videos", "dashboard:videos"),
+    ("Video maker", "dashboard:maker"),
     ("Documents", "dashboard:documents"),
     ("Data", "dashboard:personalization"),
     ("Webhooks", "dashboard:webhooks"),

@@ -10,7 +10,7 @@ from accounts.models import Account
 from videos.maker.tests.conftest import ffprobe, frames
 from videos.models import Project, Video
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_seed_flow_over_http(live_server, tenant, library, run_jobs, tmp_path):
