@@ -71,8 +71,8 @@ def ensure_plans() -> None:
     """Transactional tests flush the tables, data migrations included: put the plans back."""
     from django.apps import apps as django_apps
 
-    migration = importlib.import_module("accounts.migrations.0002_plans")
-    migration.create_plans(django_apps, None)
+    importlib.import_module("accounts.migrations.0002_plans").create_plans(django_apps, None)
+    importlib.import_module("accounts.migrations.0004_plan_player_pages").set_player_pages(django_apps, None)
 
 
 def make_tenant(name: str, email: str, plan: str = "pro", credits: int | None = None) -> Tenant:

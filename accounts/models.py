@@ -25,6 +25,7 @@ class Plan(models.Model):
     max_templates = models.PositiveIntegerField(help_text="Templates per account (2005)")
     monthly_credits = models.PositiveIntegerField(default=0)
     rate_limit_per_minute = models.PositiveIntegerField(default=600, help_text="REST requests per minute (429)")
+    player_pages = models.BooleanField(default=True, help_text="May publish player pages /p/<token> (2004)")
 
     def __str__(self) -> str:
         return self.name

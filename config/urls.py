@@ -10,6 +10,8 @@ import personalization.api
 import personalization.dashboard.urls
 import videos.dashboard.urls
 import videos.maker.api
+import videos.player.api
+import videos.player.urls
 import webhooks.api
 import webhooks.dashboard.urls
 from core.health import healthz
@@ -27,7 +29,9 @@ dashboard_urls = (
     + documents.dashboard.urls.urlpatterns
 )
 
-rest_urls = accounts.api.urlpatterns + webhooks.api.urlpatterns + documents.api.urlpatterns
+rest_urls = (
+    accounts.api.urlpatterns + webhooks.api.urlpatterns + documents.api.urlpatterns + videos.player.api.urlpatterns
+)
 
 urlpatterns = [
     path("api/upload", upload_view, name="upload"),
@@ -44,6 +48,7 @@ urlpatterns = [
     path("rest/", include(personalization.api.urlpatterns)),
     path("healthz", healthz, name="healthz"),
     *documents.api.public_urlpatterns,
+    *videos.player.urls.public_urlpatterns,
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),
     path("", include((dashboard_urls, "dashboard"))),

@@ -131,7 +131,17 @@ class Timeline:
         """The calls to action a player shows over the video, in time order."""
         ctas = [i for i in self.items if i.element.type == "cta"]
         return [
-            {"id": i.element.id, "start": i.start, "end": i.end, "text": i.element.text, "url": i.element.url}
+            {
+                "id": i.element.id,
+                "start": i.start,
+                "end": i.end,
+                "text": i.element.text,
+                "url": i.element.url,
+                "font": i.element.font,
+                "size": i.element.size,
+                "color": i.element.color,
+                "background": i.element.background,
+            }
             for i in sorted(ctas, key=lambda i: i.start)
         ]
 

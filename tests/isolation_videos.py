@@ -49,8 +49,23 @@ for _method, _extra in [
     ("Video_Update_Metadata", ["x"]),
     ("Video_Delete", []),
     ("Video_Get_Links", []),
+    ("Video_Get_Page", []),
+    ("Video_Get_Stats", []),
 ]:
     rpc_case(_method, 1007)(lambda other, extra=_extra: [_video(other).public_id, *extra])
+
+rpc_case("Template_Get_Stats", 1000)(lambda other: [_template(other).public_id])
+
+
+def _their_page_still_live(result, other_tenant):
+    assert Video.objects.for_account(other_tenant.account).get().page_key == "theirs-live-page"
+
+
+@rpc_case("Video_Revoke_Page", 1007, check=_their_page_still_live)
+def _their_page(other_tenant):
+    video = _video(other_tenant)
+    Video.objects.for_account(other_tenant.account).filter(pk=video.pk).update(page_key="theirs-live-page")
+    return [video.public_id]
 
 
 @rpc_case("Template_New", 1001)

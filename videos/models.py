@@ -41,6 +41,10 @@ class Video(TenantModel):
     claimed_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    ctas = models.JSONField(default=list, help_text="The script's calls to action as rendered, for the player page")
+    # The public player page (/p/<token>): the random half of its token; empty when none or revoked.
+    page_key = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    page_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -84,3 +88,56 @@ class Project(TenantModel):
 
     def __str__(self) -> str:
         return self.name or self.public_id
+
+
+class PageBranding(TenantModel):
+    """How a template's player pages look (``/p/<token>``); every field has a default that looks good."""
+
+    template = models.OneToOneField(
+        "templates_app.VideoTemplate", on_delete=models.CASCADE, related_name="page_branding"
+    )
+    logo = models.ForeignKey("media_app.MediaFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(max_length=200, blank=True, help_text="Page title; $variables from the video's inputs")
+    message = models.TextField(blank=True, help_text="Shown under the video; $variables from the video's inputs")
+    background_color = models.CharField(max_length=7, default="#F8FAFC")
+    text_color = models.CharField(max_length=7, default="#0F172A")
+    accent_color = models.CharField(max_length=7, default="#1D4ED8")
+
+    def __str__(self) -> str:
+        return f"branding of {self.template_id}"
+
+
+class VideoStatsDay(TenantModel):
+    """One video's page analytics for one UTC day: counters only, no row per view or play."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="stats_days")
+    template_public_id = models.CharField(max_length=24, db_index=True)
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    unique_viewers = models.PositiveIntegerField(default=0)
+    plays = models.PositiveIntegerField(default=0)
+    q25 = models.PositiveIntegerField(default=0)
+    q50 = models.PositiveIntegerField(default=0)
+    q75 = models.PositiveIntegerField(default=0)
+    q100 = models.PositiveIntegerField(default=0)
+    cta_clicks = models.JSONField(default=dict, help_text="{ctaID: clicks}")
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["account", "video", "day"], name="video_stats_one_row_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.video_id} {self.day}"
+
+
+class PageViewer(TenantModel):
+    """A viewer's daily hash (salted, rotating; never the address) for unique counts; kept 30 days."""
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(db_index=True)
+    viewer = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "video", "day", "viewer"], name="page_viewer_once_a_day")
+        ]

@@ -6,6 +6,7 @@ from core import rpc
 from templates_app.selectors import template_get
 from videos import selectors, services
 from videos.links import video_links
+from videos.player import rpc as player_rpc  # noqa: F401 - registers the Video_*_Page and *_Stats methods
 from videos.selectors import video_json
 
 rpc.struct(
@@ -33,6 +34,7 @@ rpc.struct(
         "data": "string",
         "metadata": "string",
         "thumbnail": "FileStorage?",
+        "pageUrl": "string?",
     },
 )
 rpc.struct("VideoPage", {"total": "int", "items": "[]Video"})

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import timezone
+
 from accounts.models import Account
 from core import errors
 from core.errors import AppError
 from videos.models import Video
+from videos.player import tokens
 
 
 def video_get(*, account: Account, video_id: str) -> Video:
@@ -62,4 +66,12 @@ def video_json(video: Video) -> dict:
         "data": video.data,
         "metadata": video.metadata,
         "thumbnail": {"fileID": f"{video.public_id}.poster"} if video.poster_key else None,
+        "pageUrl": page_url(video),
     }
+
+
+def page_url(video: Video) -> str | None:
+    """The video's live player page (``Video_Get_Page``), or ``None``."""
+    if not video.page_key or (video.page_expires_at is not None and video.page_expires_at <= timezone.now()):
+        return None
+    return f"{settings.PUBLIC_BASE_URL}/p/{tokens.token_for(video.page_key)}"

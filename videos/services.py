@@ -31,7 +31,7 @@ from media_app.models import MediaFile
 from media_app.services import ffmpeg_exe, media_delete_files, media_local_path, scratch_dir
 from templates_app.models import VideoTemplate
 from templates_app.profiles import parse_profile
-from templates_app.scripts import parse_script, resolve_timeline
+from templates_app.scripts import parse_script, resolve_timeline, substitute
 from templates_app.selectors import template_get
 from videos import fetch
 from videos.compiler import compile_render, media_labels, run_ffmpeg
@@ -231,6 +231,7 @@ def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, in
 
         timeline = resolve_timeline(script, durations)
         labels = media_labels(timeline, paths)
+        video.ctas = [{**cta, "text": substitute(cta["text"] or "", variables)} for cta in timeline.ctas()]
         exe = ffmpeg_exe()
         outputs: list[tuple[str, Path, str]] = []
         poster = workdir / f"{video.public_id}.poster.jpg"
@@ -303,6 +304,7 @@ def _finish(video: Video, out_files: list[dict], poster_key: str, duration_ms: i
                     out_files=out_files,
                     poster_key=poster_key,
                     duration_ms=duration_ms,
+                    ctas=video.ctas,
                     stored_bytes=total,
                     status_code=None,
                     status_message="",

@@ -43,9 +43,11 @@ from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 logger = logging.getLogger("webhooks")
 
 VIDEO_EVENTS = ("video.done", "video.error")
+# Player page analytics: opt-in only (never in the default subscription).
+PLAYER_EVENTS = ("video.viewed", "cta.clicked")
 DOCUMENT_EVENTS = ("document.completed", "document.failed")
 MAKER_EVENTS = ("maker.published", "maker.error")  # seed 002's video-maker projects
-ALL_EVENTS = VIDEO_EVENTS + DOCUMENT_EVENTS + MAKER_EVENTS
+ALL_EVENTS = VIDEO_EVENTS + PLAYER_EVENTS + DOCUMENT_EVENTS + MAKER_EVENTS
 _PUBLIC_ID = re.compile(r"^[0-9a-f]{24}$")
 _rng = random.Random()
 
@@ -73,7 +75,7 @@ def _check_url(url: str) -> str:
 
 def _check_events(events: list[str] | None, *, template_id: str | None) -> list[str]:
     if template_id:
-        allowed, default = VIDEO_EVENTS, list(VIDEO_EVENTS)
+        allowed, default = VIDEO_EVENTS + PLAYER_EVENTS, list(VIDEO_EVENTS)
     else:
         allowed, default = ALL_EVENTS, list(DOCUMENT_EVENTS)
     if not events:

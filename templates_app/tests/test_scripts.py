@@ -75,7 +75,19 @@ def test_substitute():
 def test_ctas_listed_for_the_player():
     cta = {"id": "buy", "type": "cta", "text": "Buy", "url": "https://example.com", "play": 1, "duration": 2}
     timeline = resolve_timeline(parse_script(script(cta)), {})
-    assert timeline.ctas() == [{"id": "buy", "start": 1.0, "end": 3.0, "text": "Buy", "url": "https://example.com"}]
+    assert timeline.ctas() == [
+        {
+            "id": "buy",
+            "start": 1.0,
+            "end": 3.0,
+            "text": "Buy",
+            "url": "https://example.com",
+            "font": "DejaVu Sans",
+            "size": 32,
+            "color": "#FFFFFF",
+            "background": "#000000AA",
+        }
+    ]
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def webhook_index(request: HttpRequest) -> HttpResponse:
         "form": form,
         "errors": errors_,
         "document_events": services.DOCUMENT_EVENTS,
-        "video_events": services.VIDEO_EVENTS,
+        "video_events": services.VIDEO_EVENTS + services.PLAYER_EVENTS,
     }
     return render(request, "dashboard/webhooks.html", context, status=400 if errors_ else 200)
 

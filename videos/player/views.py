@@ -1,0 +1,201 @@
+"""The public player page ``/p/<token>``, its files, its status and its analytics beacon.
+
+No login and no cookies: the token is the permission. A finished video's page is
+rendered once and kept in the cache (dropped on revoke, branding change or
+deletion), so later opens cost a signature check and one cache read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from core.clientip import client_ip
+from templates_app.profiles import parse_profile
+from videos.models import Video
+from videos.player import stats, tokens
+from videos.player.selectors import page_branding, page_ctas, page_sources, page_video
+from videos.player.services import page_cache_key
+
+PAGE_CACHE_S = 300
+MAX_BEACON_BYTES = 4096
+RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK = 64 * 1024
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(render_to_string("player/not_found.html", request=request), status=404)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _stage_context(request: HttpRequest, video: Video, token: str) -> dict:
+    sources = []
+    for source in page_sources(video):
+        profile = parse_profile(source["profile"])
+        url = reverse("player-file", args=[token, source["profile"]])
+        sources.append({**source, "url": url, "width": profile.width, "height": profile.height})
+    return {
+        "video": video,
+        "token": token,
+        "sources": sources,
+        "poster_url": reverse("player-file", args=[token, "poster"]) if video.poster_key else None,
+        "ctas": page_ctas(video),
+    }
+
+
+def _render_page(request: HttpRequest, video: Video, token: str, embed: bool) -> str:
+    context = _stage_context(request, video, token)
+    first = context["sources"][0] if context["sources"] else None
+    context.update(
+        brand=page_branding(video),
+        embed=embed,
+        page_url=request.build_absolute_uri(reverse("player-page", args=[token])),
+        poster_abs=request.build_absolute_uri(context["poster_url"]) if context["poster_url"] else None,
+        video_abs=request.build_absolute_uri(first["url"]) if first else None,
+        first=first,
+        status_url=reverse("player-status", args=[token]),
+        beacon_url=reverse("player-beacon", args=[token]),
+    )
+    return render_to_string("player/page.html", context, request=None)
+
+
+@require_GET
+def page_view(request: HttpRequest, token: str) -> HttpResponse:
+    key = tokens.key_of(token)
+    if key is None:
+        return _not_found(request)
+    embed = request.GET.get("embed") == "1"
+    cache_key = page_cache_key(key, embed=embed)
+    html = cache.get(cache_key)
+    if html is None:
+        video = page_video(key)
+        if video is None:
+            return _not_found(request)
+        html = _render_page(request, video, token, embed)
+        if video.status == Video.Status.DONE:
+            ttl = PAGE_CACHE_S
+            if video.page_expires_at is not None:
+                ttl = min(ttl, int((video.page_expires_at - timezone.now()).total_seconds()))
+            cache.set(cache_key, html, ttl)
+    response = HttpResponse(html)
+    response["Cache-Control"] = "private, no-cache"
+    response["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    if embed:
+        response.xframe_options_exempt = True
+    else:
+        response["X-Frame-Options"] = "DENY"
+    return response
+
+
+@require_GET
+def status_view(request: HttpRequest, token: str) -> HttpResponse:
+    """``{"status": ...}``; once done, with the player's HTML for the page to swap in."""
+    key = tokens.key_of(token)
+    video = page_video(key) if key else None
+    if video is None:
+        return JsonResponse({"status": "gone"}, status=404)
+    body: dict = {"status": video.status}
+    if video.status in (Video.Status.DONE, Video.Status.ERROR):
+        body["html"] = render_to_string("player/_stage.html", _stage_context(request, video, token))
+    response = JsonResponse(body)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _ranged(request: HttpRequest, handle, size: int, content_type: str) -> HttpResponse:
+    """One ``bytes=`` range (206), or the whole file; 416 for a range past the end."""
+    match = RANGE_RE.match(request.headers.get("Range", "").strip())
+    if match is None or match[1] == match[2] == "":
+        response = FileResponse(handle, content_type=content_type)
+        response["Accept-Ranges"] = "bytes"
+        return response
+    if match[1]:
+        start, end = int(match[1]), int(match[2]) if match[2] else size - 1
+    else:
+        start, end = max(size - int(match[2]), 0), size - 1
+    end = min(end, size - 1)
+    if start > end or start >= size:
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    handle.seek(start)
+
+    def chunks(remaining: int = end - start + 1):
+        try:
+            while remaining > 0:
+                data = handle.read(min(CHUNK, remaining))
+                if not data:
+                    return
+                remaining -= len(data)
+                yield data
+        finally:
+            handle.close()
+
+    response = StreamingHttpResponse(chunks(), status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
+    return response
+
+
+@require_GET
+def file_view(request: HttpRequest, token: str, file_id: str) -> HttpResponse:
+    key = tokens.key_of(token)
+    video = page_video(key) if key else None
+    if video is None or video.status != Video.Status.DONE:
+        return HttpResponse(status=404)
+    if file_id == "poster":
+        storage_key, content_type = video.poster_key, "image/jpeg"
+    else:
+        found = next((f for f in video.out_files if f["profile"] == file_id), None)
+        if found is None:
+            return HttpResponse(status=404)
+        storage_key = found["key"]
+        content_type = {"mp4": "video/mp4", "webm": "video/webm"}.get(found["name"].rsplit(".", 1)[-1])
+        if content_type is None:
+            return HttpResponse(status=404)
+    try:
+        handle = default_storage.open(storage_key, "rb")
+        size = default_storage.size(storage_key)
+    except OSError:
+        return HttpResponse(status=404)
+    response = _ranged(request, handle, size, content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    response.xframe_options_exempt = True
+    return response
+
+
+@csrf_exempt
+@require_POST
+def beacon_view(request: HttpRequest, token: str) -> HttpResponse:
+    """``navigator.sendBeacon`` target: ``{"events": [{"e": "view"}, {"e": "cta", "id": "buy"}, ...]}``.
+
+    Answers 204 at once whatever it counted: counting is a few Redis increments, and
+    a beacon's sender never reads the answer anyway.
+    """
+    key = tokens.key_of(token)
+    if key is None or len(request.body) > MAX_BEACON_BYTES:
+        return HttpResponse(status=204)
+    try:
+        events = json.loads(request.body).get("events")
+    except (ValueError, AttributeError):
+        return HttpResponse(status=204)
+    if isinstance(events, list):
+        stats.events_record(
+            page_key=key,
+            events=events[:20],
+            address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    return HttpResponse(status=204)
