@@ -12,7 +12,7 @@ import re
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from core.clientip import client_ip
+from core.http import file_response
 from templates_app.profiles import parse_profile
 from videos.models import Video
 from videos.player import stats, tokens
@@ -30,6 +31,7 @@ PAGE_CACHE_S = 300
 MAX_BEACON_BYTES = 4096
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
+FILE_CACHE = "private, max-age=300"
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -116,7 +118,7 @@ def _ranged(request: HttpRequest, handle, size: int, content_type: str) -> HttpR
     """One ``bytes=`` range (206), or the whole file; 416 for a range past the end."""
     match = RANGE_RE.match(request.headers.get("Range", "").strip())
     if match is None or match[1] == match[2] == "":
-        response = FileResponse(handle, content_type=content_type)
+        response = file_response(handle, content_type=content_type, cache_control=FILE_CACHE)
         response["Accept-Ranges"] = "bytes"
         return response
     if match[1]:
@@ -146,6 +148,8 @@ def _ranged(request: HttpRequest, handle, size: int, content_type: str) -> HttpR
     response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = FILE_CACHE
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -171,7 +175,6 @@ def file_view(request: HttpRequest, token: str, file_id: str) -> HttpResponse:
     except OSError:
         return HttpResponse(status=404)
     response = _ranged(request, handle, size, content_type)
-    response["Cache-Control"] = "private, max-age=300"
     response.xframe_options_exempt = True
     return response
 
