@@ -15,7 +15,7 @@ import logging
 import re
 import subprocess
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import Any
 
@@ -188,6 +188,7 @@ def compile_render(
     ffmpeg_exe: str,
     poster_path: str | PathLike | None = None,
     poster_at: float = 0.0,
+    smaller: Sequence[tuple[Profile, str | PathLike]] = (),
 ) -> list[str]:
     """The ffmpeg argument list rendering ``timeline`` to ``output_path`` in ``profile``.
 
@@ -196,6 +197,9 @@ def compile_render(
     With ``poster_path``, the same run also writes the composed frame at
     ``poster_at`` seconds as a JPEG (a second output of the split video stream),
     so no second ffmpeg process decodes the encoded file again.
+    ``smaller`` profiles (same frame rate, same family) are further outputs of the
+    same run: the frames composed once at ``profile``'s size, scaled down for each,
+    so a video made in several sizes is drawn only once.
     """
     canvas = _Canvas(timeline, profile)
     duration = _secs(timeline.duration)
@@ -273,14 +277,22 @@ def compile_render(
         poster = still.filter("select", f"eq(n,{frame})").output(
             str(poster_path), vframes=1, **{"q:v": 3, "update": 1, "f": "image2"}
         )
-    if profile.vcodec != "gif":
-        video = video.filter("format", "yuv420p")
-    streams = [video]
-    if profile.has_audio:
-        streams.append(_mix(sounds, timeline.duration))
-    out = ffmpeg.output(*streams, str(output_path), t=duration, **profile.output_kwargs)
-    if poster is not None:
-        out = ffmpeg.merge_outputs(out, poster)
+    targets = [(profile, output_path), *smaller]
+    videos = video.split() if smaller else None
+    audio = _mix(sounds, timeline.duration) if profile.has_audio else None
+    audios = audio.filter_multi_output("asplit") if audio is not None and smaller else None
+    outs = []
+    for index, (target, path) in enumerate(targets):
+        stream = videos[index] if videos is not None else video
+        if index:
+            stream = stream.filter("scale", target.width, target.height, flags="bicubic")
+        if target.vcodec != "gif":
+            stream = stream.filter("format", "yuv420p")
+        streams = [stream]
+        if audio is not None:
+            streams.append(audios[index] if audios is not None else audio)
+        outs.append(ffmpeg.output(*streams, str(path), t=duration, **target.output_kwargs))
+    out = ffmpeg.merge_outputs(*outs, *([poster] if poster is not None else []))
     return _with_global_args(out, ffmpeg_exe)
 
 

@@ -30,7 +30,7 @@ from core.errors import AppError
 from media_app.models import MediaFile
 from media_app.services import ffmpeg_exe, media_delete_files, media_local_path, scratch_dir
 from templates_app.models import VideoTemplate
-from templates_app.profiles import parse_profile
+from templates_app.profiles import Profile, parse_profile
 from templates_app.scripts import parse_script, resolve_timeline, substitute
 from templates_app.selectors import template_get
 from videos import fetch
@@ -233,24 +233,24 @@ def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, in
         labels = media_labels(timeline, paths)
         video.ctas = [{**cta, "text": substitute(cta["text"] or "", variables)} for cta in timeline.ctas()]
         exe = ffmpeg_exe()
-        outputs: list[tuple[str, Path, str]] = []
         poster = workdir / f"{video.public_id}.poster.jpg"
-        for index, name in enumerate(profiles):
-            profile = parse_profile(name)
-            output = workdir / f"{video.public_id}.{profile.name}.{profile.extension}"
+        parsed = [parse_profile(name) for name in profiles]
+        files = {p.name: workdir / f"{video.public_id}.{p.name}.{p.extension}" for p in parsed}
+        for index, (profile, smaller) in enumerate(profile_runs(parsed, renditions=video.project_id is not None)):
             args = compile_render(
                 timeline,
                 inputs=paths,
                 variables=variables,
                 profile=profile,
-                output_path=output,
+                output_path=files[profile.name],
                 ffmpeg_exe=exe,
-                # The first profile's run also writes the poster (no second ffmpeg process).
+                # The first run also writes the poster (no second ffmpeg process).
                 poster_path=poster if index == 0 else None,
                 poster_at=min(1.0, timeline.duration / 2),
+                smaller=[(p, files[p.name]) for p in smaller],
             )
             run_ffmpeg(args, timeout_s=FFMPEG_TIMEOUT_S, labels=labels)
-            outputs.append((profile.name, output, profile.extension))
+        outputs = [(p.name, files[p.name], p.extension) for p in parsed]
 
     prefix = f"videos/{account.public_id}/{video.public_id}"
     out_files, total = [], 0
@@ -272,6 +272,16 @@ def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, in
     poster_key = _store(f"{prefix}/{video.public_id}.poster.jpg", poster)
     total += poster.stat().st_size
     return out_files, poster_key, round(timeline.duration * 1000), total
+
+
+def profile_runs(profiles: list[Profile], *, renditions: bool) -> list[tuple[Profile, list[Profile]]]:
+    """The ffmpeg runs of a render: one per profile, or for a video maker's renditions (one family,
+    rate and aspect ratio) one run drawing the largest and scaling it down for the others
+    (bench/maker.py: about 20 % faster than a run each)."""
+    if not renditions or len(profiles) < 2:
+        return [(p, []) for p in profiles]
+    largest = max(profiles, key=lambda p: p.height)
+    return [(largest, [p for p in profiles if p is not largest])]
 
 
 def _store(key: str, path: Path) -> str:
