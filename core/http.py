@@ -3,11 +3,15 @@ one way to stream a stored file."""
 
 from __future__ import annotations
 
+import re
 from typing import IO, Literal
 
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 
 from core.errors import AppError
+
+RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK = 64 * 1024
 
 
 def json_error(error: AppError, *, style: Literal["rest", "rpc"] = "rest", status: int | None = None) -> JsonResponse:
@@ -30,6 +34,48 @@ def file_response(
 ) -> FileResponse:
     """A stored file, streamed inline; ``nosniff`` so a browser never guesses another type."""
     response = FileResponse(handle, content_type=content_type, filename=filename)
+    response["Cache-Control"] = cache_control
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def ranged_file_response(
+    handle: IO[bytes], *, size: int, range_header: str, content_type: str, cache_control: str
+) -> HttpResponse:
+    """A stored file for players: one ``bytes=a-b`` / ``bytes=a-`` / ``bytes=-n`` range as 206,
+    416 for a range past the end, the whole file otherwise (several ranges included)."""
+    match = RANGE_RE.match(range_header.strip())
+    if match is None or match[1] == match[2] == "":
+        response = file_response(handle, content_type=content_type, cache_control=cache_control)
+        response["Accept-Ranges"] = "bytes"
+        return response
+    if match[1]:
+        start, end = int(match[1]), int(match[2]) if match[2] else size - 1
+    else:
+        start, end = max(size - int(match[2]), 0), size - 1
+    end = min(end, size - 1)
+    if start > end or start >= size:
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    handle.seek(start)
+
+    def chunks(remaining: int = end - start + 1):
+        try:
+            while remaining > 0:
+                data = handle.read(min(CHUNK, remaining))
+                if not data:
+                    return
+                remaining -= len(data)
+                yield data
+        finally:
+            handle.close()
+
+    response = StreamingHttpResponse(chunks(), status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Length"] = str(end - start + 1)
+    response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = cache_control
     response["X-Content-Type-Options"] = "nosniff"
     return response

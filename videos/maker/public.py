@@ -9,20 +9,19 @@ largest). ``.jpg`` gives its thumbnail. Each request that starts playing (no
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from PIL import Image
 
 from core import errors
 from core.errors import AppError
-from core.http import file_response, json_error
+from core.http import file_response, json_error, ranged_file_response
 from media_app.services import ffmpeg_exe, scratch_dir
 from templates_app.profiles import parse_profile
 from templates_app.scripts import parse_script, resolve_timeline
@@ -30,9 +29,6 @@ from videos.compiler import compile_render, run_ffmpeg
 from videos.maker import selectors
 from videos.maker.services import project_view_count
 from videos.maker.styles import STYLES, Frame, compose
-
-_RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
-CHUNK = 64 * 1024
 
 
 def _file(project, quality: str | None, extension: str) -> tuple[str, str]:
@@ -49,40 +45,6 @@ def _file(project, quality: str | None, extension: str) -> tuple[str, str]:
     if extension == "jpg":
         return render.poster_key, "image/jpeg"
     return files[wanted]["key"], "video/mp4"
-
-
-def _ranged(handle, size: int, header: str, content_type: str) -> HttpResponse:
-    """One ``bytes=a-b`` range as 206 (416 when it starts past the end); others get the whole file."""
-    match = _RANGE_RE.match(header.strip())
-    if match is None or match.groups() == ("", ""):
-        return file_response(handle, content_type=content_type, cache_control="no-cache")
-    first, last = match.groups()
-    if first == "":  # the last N bytes
-        start, end = max(0, size - int(last)), size - 1
-    else:
-        start, end = int(first), min(int(last), size - 1) if last else size - 1
-    if start >= size or start > end:
-        handle.close()
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response
-
-    def chunks():
-        with handle:
-            handle.seek(start)
-            left = end - start + 1
-            while left > 0:
-                data = handle.read(min(CHUNK, left))
-                if not data:
-                    return
-                left -= len(data)
-                yield data
-
-    response = StreamingHttpResponse(chunks(), status=206, content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Content-Length"] = str(end - start + 1)
-    return response
 
 
 @require_safe
@@ -103,10 +65,10 @@ def public_video_view(request: HttpRequest, project_id: str, filename: str) -> H
     header = request.headers.get("Range", "")
     if extension == "mp4" and request.method == "GET" and (not header or header.strip().startswith("bytes=0-")):
         project_view_count(project=project)
-    response = _ranged(handle, size, header, content_type)
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "no-cache"  # every play reaches us and is counted
-    return response
+    # no-cache: every play reaches us and is counted
+    return ranged_file_response(
+        handle, size=size, range_header=header, content_type=content_type, cache_control="no-cache"
+    )
 
 
 def style_preview_path(name: str) -> str:

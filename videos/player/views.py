@@ -8,11 +8,10 @@ deletion), so later opens cost a signature check and one cache read.
 from __future__ import annotations
 
 import json
-import re
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from core.clientip import client_ip
-from core.http import file_response
+from core.http import ranged_file_response
 from templates_app.profiles import parse_profile
 from videos.models import Video
 from videos.player import stats, tokens
@@ -29,8 +28,6 @@ from videos.player.services import page_cache_key
 
 PAGE_CACHE_S = 300
 MAX_BEACON_BYTES = 4096
-RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
-CHUNK = 64 * 1024
 FILE_CACHE = "private, max-age=300"
 
 
@@ -114,45 +111,6 @@ def status_view(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _ranged(request: HttpRequest, handle, size: int, content_type: str) -> HttpResponse:
-    """One ``bytes=`` range (206), or the whole file; 416 for a range past the end."""
-    match = RANGE_RE.match(request.headers.get("Range", "").strip())
-    if match is None or match[1] == match[2] == "":
-        response = file_response(handle, content_type=content_type, cache_control=FILE_CACHE)
-        response["Accept-Ranges"] = "bytes"
-        return response
-    if match[1]:
-        start, end = int(match[1]), int(match[2]) if match[2] else size - 1
-    else:
-        start, end = max(size - int(match[2]), 0), size - 1
-    end = min(end, size - 1)
-    if start > end or start >= size:
-        handle.close()
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response
-    handle.seek(start)
-
-    def chunks(remaining: int = end - start + 1):
-        try:
-            while remaining > 0:
-                data = handle.read(min(CHUNK, remaining))
-                if not data:
-                    return
-                remaining -= len(data)
-                yield data
-        finally:
-            handle.close()
-
-    response = StreamingHttpResponse(chunks(), status=206, content_type=content_type)
-    response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Content-Length"] = str(end - start + 1)
-    response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = FILE_CACHE
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @require_GET
 def file_view(request: HttpRequest, token: str, file_id: str) -> HttpResponse:
     key = tokens.key_of(token)
@@ -174,7 +132,13 @@ def file_view(request: HttpRequest, token: str, file_id: str) -> HttpResponse:
         size = default_storage.size(storage_key)
     except OSError:
         return HttpResponse(status=404)
-    response = _ranged(request, handle, size, content_type)
+    response = ranged_file_response(
+        handle,
+        size=size,
+        range_header=request.headers.get("Range", ""),
+        content_type=content_type,
+        cache_control=FILE_CACHE,
+    )
     response.xframe_options_exempt = True
     return response
 

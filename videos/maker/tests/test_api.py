@@ -12,6 +12,7 @@ from PIL import Image
 from accounts.models import Account
 from media_app.models import MediaFile
 from videos.maker import services
+from videos.maker.api import VideoObject
 from videos.maker.styles import STYLES
 from videos.maker.tests.conftest import frames
 from videos.models import Project, Video
@@ -218,3 +219,10 @@ def test_credentials_are_required(client, tenant, path):
     assert client.get(path).status_code == 401
     wrong = client.get(path, HTTP_X_ACCESS_KEY=tenant.account_id, HTTP_X_ACCESS_TOKEN="psk_x_y")
     assert refusal(wrong, 401, 1018)["message"] == "Bad secret"
+
+
+def test_answers_have_exactly_the_declared_video_object_keys(me, library):
+    project = new_project(me, style="clean", assets=frames(library))
+    declared = set(VideoObject().fields)
+    assert set(me.get(f"/me/videos/{project}").json()) == declared
+    assert all(set(v) == declared for v in me.get("/me/videos").json()["videos"])
