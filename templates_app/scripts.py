@@ -39,7 +39,7 @@ _COMMON_FIELDS = {"id", "type", "duration", "play", "x", "y", "width", "height",
 _FIELDS = {
     "video": _COMMON_FIELDS | {"source", "volume"},
     "audio": {"id", "type", "duration", "play", "fadeIn", "fadeOut", "source", "volume"},
-    "image": _COMMON_FIELDS | {"source"},
+    "image": _COMMON_FIELDS | {"source", "zoom"},
     "text": _COMMON_FIELDS | {"text", "font", "size", "color"},
     "rectangle": {"id", "type", "duration", "play", "x", "y", "width", "height", "color"},
     "cta": _COMMON_FIELDS | {"text", "url", "font", "size", "color", "background"},
@@ -84,6 +84,7 @@ class Element:
     fade_in: float = 0.0
     fade_out: float = 0.0
     volume: float = 1.0
+    zoom: float = 1.0  # an image's scale at its end: a slow zoom into its centre (Ken Burns)
     source: Source | None = None
     text: str | None = None
     font: str = DEFAULT_FONT
@@ -251,6 +252,9 @@ def _element(raw: Any, index: int, inputs: dict[str, Input]) -> Element:
     volume = _number(raw, "volume", eid, low=0, high=2)
     if volume is not None:
         fields["volume"] = float(volume)
+    zoom = _number(raw, "zoom", eid, low=1, high=3)
+    if zoom is not None:
+        fields["zoom"] = float(zoom)
 
     if etype in MEDIA_TYPES:
         if "source" not in raw:

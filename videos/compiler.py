@@ -87,6 +87,21 @@ def _text_alpha(item: TimelineItem) -> str:
     return f"max(0,min(1,{parts}))" if parts != "1" else "1"
 
 
+def _ken_burns(layer, item: TimelineItem, w: int, h: int, fps: int):
+    """A slow zoom into the image's centre, from 1 to ``zoom`` over the element (one frame out per frame in)."""
+    zoom = item.element.zoom
+    step = (zoom - 1) / max(1, round((item.end - item.start) * fps))
+    return layer.filter(
+        "zoompan",
+        z=f"min(1+{step:.6f}*on,{zoom:.3f})",
+        x="iw/2-(iw/zoom/2)",
+        y="ih/2-(ih/zoom/2)",
+        d=1,
+        s=f"{w}x{h}",
+        fps=fps,
+    )
+
+
 def _media_path(element: Element, inputs: Mapping[str, str | PathLike]) -> str:
     keys = [element.id] + ([element.source.key] if element.source else [])
     for key in keys:
@@ -219,13 +234,18 @@ def compile_render(
             if element.type == "image":
                 # The loop filter, not the input's -loop, which only the image2 demuxer has (a GIF
                 # or an extension-less file can open with another); an animated GIF shows its first frame.
+                still = sources.video(element)
+                if element.zoom > 1:
+                    # Twice the box, once (before the loop): zoompan moves in whole input pixels.
+                    still = still.filter("scale", 2 * w, 2 * h)
                 layer = (
-                    sources.video(element)
-                    .filter("loop", loop=-1, size=1, start=0)
+                    still.filter("loop", loop=-1, size=1, start=0)
                     .filter("settb", f"1/{profile.fps}")
                     .filter("setpts", f"N/{profile.fps}/TB")
                     .trim(duration=length)
                 )
+                if element.zoom > 1:
+                    layer = _ken_burns(layer, item, w, h, profile.fps)
             else:
                 layer = sources.video(element).filter("fps", profile.fps).trim(duration=length)
                 if sources.has_audio(element):

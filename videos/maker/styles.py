@@ -2,7 +2,7 @@
 
 A style is a parameterised script fragment: fonts, colours, caption placement,
 the transition between frames (a dip through the background colour), the length
-of a frame, the opening title card and the closing credits card. :func:`compose`
+of a frame, a slow zoom into stills (Ken Burns), the opening title card and the closing credits card. :func:`compose`
 turns a project's frames, music and credits into a script of the template
 language (``docs/video-scripts.md``), which the ordinary render pipeline then
 draws. No ORM here: the caller resolves media ids to :class:`Frame` and
@@ -34,6 +34,7 @@ class Style:
     title_size: int
     frame_s: float  # a still frame or title card
     fade_s: float  # fade out to the background and in again between frames; 0 cuts
+    zoom: float  # Ken Burns on stills: the scale a photo reaches at its end (1: still)
     music_volume: float
     needs_music: bool
     letterbox: bool  # cinematic bars over the top and bottom of every frame
@@ -45,6 +46,7 @@ class Style:
             "description": self.description,
             "frame_duration": self.frame_s,
             "transition": f"fade {self.fade_s:g} s" if self.fade_s else "cut",
+            "ken_burns": self.zoom > 1,
             "needs_music": self.needs_music,
         }
 
@@ -55,7 +57,7 @@ STYLES: dict[str, Style] = {
         Style(
             name="clean",
             title="Clean",
-            description="Dark captions on a light band at the bottom, soft fades, 2 s per photo.",
+            description="Dark captions on a light band at the bottom, soft fades, a gentle zoom, 2 s per photo.",
             background="#FFFFFF",
             font="sans",
             text_color="#1E1E1E",
@@ -65,6 +67,7 @@ STYLES: dict[str, Style] = {
             title_size=40,
             frame_s=2.0,
             fade_s=0.3,
+            zoom=1.08,
             music_volume=0.8,
             needs_music=True,
             letterbox=False,
@@ -82,6 +85,7 @@ STYLES: dict[str, Style] = {
             title_size=56,
             frame_s=1.5,
             fade_s=0.0,
+            zoom=1.0,
             music_volume=1.0,
             needs_music=True,
             letterbox=False,
@@ -89,7 +93,7 @@ STYLES: dict[str, Style] = {
         Style(
             name="cinematic",
             title="Cinematic",
-            description="Letterbox bars, serif captions under the picture, slow fades, 3 s per photo.",
+            description="Letterbox bars, serif captions under the picture, slow fades and zoom, 3 s per photo.",
             background="#000000",
             font="serif",
             text_color="#F0E6D2",
@@ -99,6 +103,7 @@ STYLES: dict[str, Style] = {
             title_size=44,
             frame_s=3.0,
             fade_s=0.6,
+            zoom=1.15,
             music_volume=0.8,
             needs_music=True,
             letterbox=True,
@@ -116,6 +121,7 @@ STYLES: dict[str, Style] = {
             title_size=32,
             frame_s=2.5,
             fade_s=0.2,
+            zoom=1.0,
             music_volume=0.8,
             needs_music=False,
             letterbox=False,
@@ -237,6 +243,8 @@ def compose(*, name: str, style: Style, frames: list[Frame], music: Music | None
             **_contain(frame.width, frame.height),
             **_fades(style, seconds),
         }
+        if frame.kind == "image" and style.zoom > 1:
+            element["zoom"] = style.zoom
         elements.append(element)
         if style.letterbox:
             elements += _bars(index, t, seconds)

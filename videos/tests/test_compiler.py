@@ -350,3 +350,24 @@ def test_generated_scripts_always_render(tmp_path, media, raw):
     output = render(tmp_path, script, TINY, variables={"name": "Zoë"}, inputs=inputs)
     timeline = resolve_timeline(script, {})
     assert abs(probe(output).duration_ms - timeline.duration * 1000) <= 1000 / TINY.fps
+
+
+def test_image_zoom_moves_into_the_centre(tmp_path):
+    picture = Image.new("RGB", (320, 240), (30, 60, 160))
+    picture.paste((250, 20, 20), (140, 100, 180, 140))  # a red square in the middle, 40 px of 320
+    picture.save(tmp_path / "square.png")
+    script = parse_script(
+        {"elements": [{"id": "p", "type": "image", "duration": 2, "source": {"mediaID": "m"}, "zoom": 2}]}
+    )
+    output = render(tmp_path, script, MP4, inputs={"m": tmp_path / "square.png"})
+
+    def red_width(seconds):
+        image = frame_at(output, seconds)
+        row = [image.getpixel((x, image.height // 2)) for x in range(image.width)]
+        return sum(1 for r, g, b in row if r > 180 and g < 90)
+
+    start, middle, end = red_width(0), red_width(1), red_width(1.95)
+    assert start == pytest.approx(40, abs=3)  # 320x240 output: the picture as it is
+    assert start < middle < end and end == pytest.approx(80, abs=6)  # twice as large at the end
+    with pytest.raises(errors.AppError):
+        parse_script({"elements": [{"id": "t", "type": "text", "text": "x", "duration": 1, "zoom": 2}]})

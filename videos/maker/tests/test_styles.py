@@ -50,3 +50,4 @@ def test_cinematic_draws_bars_under_the_caption_and_bold_cuts():
     assert order.index("frame0") < order.index("bar0_bottom") < order.index("caption0")
     bold = parse_script(compose(name="T", style=STYLES["bold"], frames=FRAMES[:1], music=None, credit=[]))
     assert bold.element("frame0").fade_in == 0 and bold.element("band0").type == "rectangle"
+    assert bold.element("frame0").zoom == 1 and script.element("frame0").zoom == STYLES["cinematic"].zoom > 1
