@@ -24,6 +24,7 @@ from videos.maker.public import public_video_view, style_preview_view
 dashboard_urls = (
     accounts.dashboard.urls.urlpatterns
     + videos.dashboard.urls.urlpatterns
+    + videos.player.urls.dashboard_urlpatterns
     + personalization.dashboard.urls.urlpatterns
     + webhooks.dashboard.urls.urlpatterns
     + documents.dashboard.urls.urlpatterns

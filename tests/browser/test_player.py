@@ -9,9 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
+from conftest import browser_login
+from tests.browser.test_videos import shoot
 from videos.player import stats
-from videos.tests.test_player import PHONE_UA, cta_script, make_video, path_of
+from videos.tests.test_player import PHONE_UA, beacon, cta_script, make_video, path_of
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -124,3 +127,23 @@ def test_a_video_still_rendering_swaps_in_the_player_without_a_reload(
     )
     assert played > 0
     wait_for_stats(rpc, video["id"], views=1, plays=1)
+
+
+def test_dashboard_analytics_pages(browser_page, tenant, rpc, run_jobs, django_capture_on_commit_callbacks, tmp_path):
+    video = make_video(rpc, run_jobs, django_capture_on_commit_callbacks)
+    page_path = path_of(rpc("Video_Get_Page", video["id"])["url"])
+    for index in range(4):
+        events = [{"e": "view"}, {"e": "play"}, {"e": "q25"}, {"e": "q50"}] + [{"e": "q75"}, {"e": "q100"}] * (
+            index % 2
+        )
+        beacon(Client(), page_path, *events, ip=f"203.0.113.{index}")
+    beacon(Client(), page_path, {"e": "view"}, {"e": "cta", "id": "buy"})
+    page = browser_page
+    browser_login(page, tenant)
+    page.goto(f"/videos/{video['id']}/player/")
+    assert page.locator("[data-stat=views]").inner_text() == "5"
+    assert page.locator("svg.chart").count() == 2
+    shoot(page, tmp_path, "player-video-stats")
+    page.goto(f"/templates/{video['templateID']}/player/")
+    assert page.locator("[data-stat=plays]").inner_text() == "4"
+    shoot(page, tmp_path, "player-template-stats")

@@ -15,7 +15,9 @@ Unique viewers are a day's distinct :func:`analytics.viewer_hash` values, kept a
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections import Counter
 
 import django_rq
@@ -213,10 +215,52 @@ def template_stats(*, account: Account, template: VideoTemplate) -> dict:
     rows = list(
         VideoStatsDay.objects.for_account(account).filter(template_public_id=template.public_id).order_by("day")
     )
-    ctas = [{**c, "text": c["text"] or c["url"]} for c in _template_ctas(template)]
-    return {"templateID": template.public_id, **_summary(rows, ctas)}
+    return {"templateID": template.public_id, **_summary(rows, _template_ctas(template))}
 
 
 def _template_ctas(template: VideoTemplate) -> list[dict]:
     script = parse_script(template.input_scripts)
     return [{"id": e.id, "text": e.text, "url": e.url} for e in script.elements if e.type == "cta"]
+
+
+def stats_csv(*, account: Account, video: Video | None = None, template: VideoTemplate | None = None) -> str:
+    """Per-day counters of a video's page (or all of a template's) as CSV, one column per CTA."""
+    if video is not None:
+        stats_flush(video_pk=video.pk)
+        rows = VideoStatsDay.objects.for_account(account).filter(video=video)
+        cta_ids = [c["id"] for c in video.ctas]
+    else:
+        stats_flush()
+        rows = VideoStatsDay.objects.for_account(account).filter(template_public_id=template.public_id)
+        cta_ids = [c["id"] for c in _template_ctas(template)]
+    rows = list(rows.select_related("video").order_by("day", "video_id"))
+    cta_ids += sorted({k for r in rows for k in r.cta_clicks} - set(cta_ids))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["date", "videoID", "views", "uniqueViewers", "plays", "q25", "q50", "q75", "q100"]
+        + [f"cta:{c}" for c in cta_ids]
+    )
+    for r in rows:
+        writer.writerow(
+            [r.day.isoformat(), r.video.public_id, r.views, r.unique_viewers, r.plays, r.q25, r.q50, r.q75, r.q100]
+            + [r.cta_clicks.get(c, 0) for c in cta_ids]
+        )
+    return out.getvalue()
+
+
+def top_videos(*, account: Account, template: VideoTemplate, limit: int = 20) -> list[dict]:
+    """A template's most viewed video pages (read after a flush, e.g. by :func:`template_stats`)."""
+    totals: dict[int, dict] = {}
+    rows = (
+        VideoStatsDay.objects.for_account(account).filter(template_public_id=template.public_id).select_related("video")
+    )
+    for row in rows:
+        entry = totals.setdefault(
+            row.video_id, {"video": row.video, "views": 0, "plays": 0, "completions": 0, "clicks": 0}
+        )
+        entry["views"] += row.views
+        entry["plays"] += row.plays
+        entry["completions"] += row.q100
+        entry["clicks"] += sum(row.cta_clicks.values())
+    return sorted(totals.values(), key=lambda e: (-e["views"], e["video"].pk))[:limit]
