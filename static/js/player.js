@@ -77,7 +77,9 @@
     update();
   }
 
-  function poll(stage, delay) {
+  // Every 0.5 s for the first minute (a render usually takes seconds), then every 3 s.
+  function poll(stage, started) {
+    var wait = Date.now() - started < 60000 ? 500 : 3000;
     fetch(stage.dataset.statusUrl, { cache: "no-store", credentials: "omit" })
       .then(function (response) {
         return response.json();
@@ -89,15 +91,15 @@
           if (answer.status === "done") initPlayer(stage);
           return;
         }
-        if (answer.status !== "gone") setTimeout(poll, delay, stage, Math.min(delay * 1.5, 3000));
+        if (answer.status !== "gone") setTimeout(poll, wait, stage, started);
       })
       .catch(function () {
-        setTimeout(poll, 3000, stage, 3000);
+        setTimeout(poll, 3000, stage, started);
       });
   }
 
   var stage = document.getElementById("stage");
   track("view");
   if (stage.dataset.status === "done") initPlayer(stage);
-  else if (stage.dataset.status !== "error") setTimeout(poll, 500, stage, 500);
+  else if (stage.dataset.status !== "error") setTimeout(poll, 500, stage, Date.now());
 })();
