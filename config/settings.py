@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "documents",
     "personalization",
     "webhooks",
+    "campaigns",
 ]
 
 MIDDLEWARE = [
@@ -294,3 +295,6 @@ WEBHOOK_ROTATION_OVERLAP_HOURS = int(os.environ.get("WEBHOOK_ROTATION_OVERLAP_HO
 WEBHOOK_CLAIM_LEASE_S = int(os.environ.get("WEBHOOK_CLAIM_LEASE_S", "60"))
 WEBHOOK_DISPATCHER_THREADS = int(os.environ.get("WEBHOOK_DISPATCHER_THREADS", "8"))
 WEBHOOK_WAKEUP_KEY = "webhooks:wakeup"
+
+# Campaign renders one account may have queued or running at once (the fair share, see campaigns/services.py).
+CAMPAIGN_RENDER_WINDOW = int(os.environ.get("CAMPAIGN_RENDER_WINDOW", "4"))

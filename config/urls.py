@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 import accounts.api
 import accounts.dashboard.urls
+import campaigns.api
 import documents.api
 import documents.dashboard.urls
 import personalization.api
@@ -14,6 +15,7 @@ import videos.player.api
 import videos.player.urls
 import webhooks.api
 import webhooks.dashboard.urls
+from campaigns.views import recipient_link_view
 from core.health import healthz
 from core.rpc import rpc_view
 from media_app.links import media_file_view
@@ -31,13 +33,18 @@ dashboard_urls = (
 )
 
 rest_urls = (
-    accounts.api.urlpatterns + webhooks.api.urlpatterns + documents.api.urlpatterns + videos.player.api.urlpatterns
+    accounts.api.urlpatterns
+    + webhooks.api.urlpatterns
+    + documents.api.urlpatterns
+    + videos.player.api.urlpatterns
+    + campaigns.api.urlpatterns
 )
 
 urlpatterns = [
     path("api/upload", upload_view, name="upload"),
     path("api", rpc_view, name="rpc"),
     path("files/<str:token>", download_view, name="video-file"),
+    path("c/<str:token>", recipient_link_view, name="campaign-link"),
     path("media-files/<str:token>", media_file_view, name="media-file"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -26,6 +26,7 @@ from core.errors import AppError
 from core.links import link_claims, link_token
 from documents import clock, renderer
 from documents.models import DocumentAsset, DocumentRequest, DocumentTemplate, OnDemandLink
+from documents.signals import link_rendered, request_finished
 
 try:
     from webhooks.services import event_emit
@@ -404,6 +405,7 @@ def document_request_process(*, request_pk: int) -> None:
         if done:
             request.refresh_from_db()
             _emit(request, "document.completed")
+            request_finished.send(sender=DocumentRequest, request=request)
 
 
 def _finish_failed(request: DocumentRequest, description: str) -> int:
@@ -417,6 +419,7 @@ def _finish_failed(request: DocumentRequest, description: str) -> int:
             credits_refund(account=request.account, amount=request.charged_credits)
             request.refresh_from_db()
             _emit(request, "document.failed")
+            request_finished.send(sender=DocumentRequest, request=request)
     return failed
 
 
@@ -430,14 +433,35 @@ def link_create(*, account, template: DocumentTemplate, fields: Any, output: Any
     if parsed.package:
         raise AppError(errors.INVALID_REQUEST, param="Output.Package", detail="On-demand URLs return the PDF itself")
     renderer.merge_fields(specs_of(template), fields, strict=parsed.strict_policy)
-    return OnDemandLink.objects.create(
-        account=account,
-        template=template,
-        fields=fields,
-        output=asdict(parsed),
-        token=secrets.token_urlsafe(24),
-        expires_at=clock.now() + LINK_TTL,
-    )
+    return OnDemandLink.objects.create(**_link_values(account, template, fields, parsed, LINK_TTL))
+
+
+def _link_values(account, template: DocumentTemplate, fields: Any, output: renderer.Output, ttl: timedelta) -> dict:
+    return {
+        "account": account,
+        "template": template,
+        "fields": fields,
+        "output": asdict(output),
+        "token": secrets.token_urlsafe(24),
+        "expires_at": clock.now() + ttl,
+    }
+
+
+def links_create(
+    *, account, template: DocumentTemplate, fields_list: list[dict], ttl: timedelta
+) -> list[OnDemandLink | AppError]:
+    """Many on-demand PDF links at once (a campaign): per item the saved link, or the error of its fields."""
+    output, specs = renderer.Output(), specs_of(template)
+    results: list[OnDemandLink | AppError] = []
+    for fields in fields_list:
+        try:
+            renderer.merge_fields(specs, fields, strict=output.strict_policy)
+        except AppError as exc:
+            results.append(exc)
+        else:
+            results.append(OnDemandLink(**_link_values(account, template, fields, output, ttl)))
+    OnDemandLink.objects.bulk_create([item for item in results if isinstance(item, OnDemandLink)], batch_size=1000)
+    return results
 
 
 def link_open(*, token: str) -> tuple[OnDemandLink, bytes | None]:
@@ -471,4 +495,5 @@ def link_open(*, token: str) -> tuple[OnDemandLink, bytes | None]:
             last_opened_at=now,
         )
         link.refresh_from_db()
+        link_rendered.send(sender=OnDemandLink, link=link)
     return link, data

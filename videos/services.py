@@ -343,8 +343,8 @@ def _finish(video: Video, out_files: list[dict], poster_key: str, duration_ms: i
 
 
 def _emit(video: Video, event: str) -> None:
-    if video.project_id is not None:
-        render_finished.send(sender=Video, video=video, event=event)
+    render_finished.send(sender=Video, video=video, event=event)
+    if video.project_id is not None:  # a video-maker project's render: its own maker.* events
         return
     event_emit(
         account=video.account, event=event, payload=video_webhook_json(video), template_id=video.template_public_id

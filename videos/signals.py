@@ -1,8 +1,8 @@
-"""Signals of the video app, for the features built on top of it (the video maker)."""
+"""Signals of the video app, for the apps and features built on top of it (the video maker, campaigns)."""
 
 from django.dispatch import Signal
 
 # Sent with ``video`` and ``event`` ("video.done" or "video.error") inside the transaction
-# that finishes a render whose video belongs to a video-maker project, instead of the webhook
-# event of template videos.
+# that finishes any render. A video-maker project's render sends it instead of the webhook
+# event of template videos; receivers act only on the videos that are theirs.
 render_finished = Signal()

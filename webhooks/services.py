@@ -47,7 +47,8 @@ VIDEO_EVENTS = ("video.done", "video.error")
 PLAYER_EVENTS = ("video.viewed", "cta.clicked")
 DOCUMENT_EVENTS = ("document.completed", "document.failed")
 MAKER_EVENTS = ("maker.published", "maker.error")  # seed 002's video-maker projects
-ALL_EVENTS = VIDEO_EVENTS + PLAYER_EVENTS + DOCUMENT_EVENTS + MAKER_EVENTS
+CAMPAIGN_EVENTS = ("campaign.completed",)
+ALL_EVENTS = VIDEO_EVENTS + PLAYER_EVENTS + DOCUMENT_EVENTS + MAKER_EVENTS + CAMPAIGN_EVENTS
 _PUBLIC_ID = re.compile(r"^[0-9a-f]{24}$")
 _rng = random.Random()
 

@@ -1,0 +1,71 @@
+"""``/c/<token>``: the page a recipient's link opens (public; the signed token is the permission)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+
+from campaigns import services
+from campaigns.links import SALT
+from campaigns.models import Campaign, Recipient
+from documents import services as document_services
+from documents.models import DocumentRequest
+from videos.links import file_url
+from videos.models import Video
+
+PAGE_REFRESH_S = 3
+VIDEO_FILE_TTL_S = 3600
+
+
+def _page(request: HttpRequest, status: int, *, title: str, message: str = "", refresh: bool = False, video_url=""):
+    context = {"title": title, "message": message, "refresh": PAGE_REFRESH_S if refresh else 0, "video_url": video_url}
+    return render(request, "campaigns/recipient_page.html", context, status=status)
+
+
+def recipient_link_view(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        recipient_pk, expires = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return _page(request, 404, title="Link not found")
+    if time.time() >= expires:
+        return _page(request, 410, title="This link has expired")
+    recipient = (
+        Recipient.objects.unscoped()
+        .select_related("campaign", "video", "document_request", "document_link")
+        .filter(pk=recipient_pk)
+        .first()
+    )
+    if recipient is None:
+        return _page(request, 404, title="Link not found")
+    campaign = recipient.campaign
+    if campaign.kind == Campaign.Kind.DOCUMENT:
+        return _document(request, recipient)
+    if campaign.mode == Campaign.Mode.LINK and recipient.video is None:
+        recipient = services.recipient_video_for_link(recipient_pk=recipient.pk)
+    return _video(request, recipient)
+
+
+def _video(request: HttpRequest, recipient: Recipient) -> HttpResponse:
+    video = recipient.video
+    if recipient.status == Recipient.Status.ERROR or (video is not None and video.status == Video.Status.ERROR):
+        return _page(request, 422, title="This video could not be made", message=recipient.error_message)
+    if video is None or video.status != Video.Status.DONE:
+        return _page(request, 202, title="Your video is being prepared", refresh=True)
+    profile = video.out_files[0]["profile"]
+    return _page(request, 200, title=video.name, video_url=file_url(request, video, profile, VIDEO_FILE_TTL_S))
+
+
+def _document(request: HttpRequest, recipient: Recipient) -> HttpResponse:
+    if recipient.document_link is not None:
+        return HttpResponseRedirect(f"/d/{recipient.document_link.token}")
+    document = recipient.document_request
+    if recipient.status == Recipient.Status.ERROR or (
+        document is not None and document.status == DocumentRequest.Status.FAILED
+    ):
+        return _page(request, 422, title="This document could not be made", message=recipient.error_message)
+    if document is None or document.status != DocumentRequest.Status.COMPLETED:
+        return _page(request, 202, title="Your document is being prepared", refresh=True)
+    return HttpResponseRedirect(document_services.request_urls(document)[0])
