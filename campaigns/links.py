@@ -1,6 +1,6 @@
 """A recipient's link: ``/c/<token>``, signed, expiring ``linkTtlDays`` after the campaign was created.
 
-The token names the recipient row and its expiry, so it needs no storage and
+The token (``core.links``) names the recipient row and its expiry, so it needs no storage and
 the links file can be written for 100,000 recipients without a query per row.
 Videos: the link leads to the recipient's video page (rendered on the first open
 in link mode). Documents in render mode: to a fresh download of the rendered file;
@@ -10,20 +10,18 @@ The page itself is ``campaigns.views.recipient_link_view``.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
-from django.core import signing
 
 from campaigns.models import Campaign
+from core.links import link_token
 
-SALT = "campaigns.link"
-
-
-def expires_at(campaign: Campaign) -> int:
-    return int(campaign.created_at.timestamp()) + campaign.link_ttl_days * 86400
+PURPOSE = "campaign"
 
 
-def recipient_token(recipient_pk: int, expires: int) -> str:
-    return signing.dumps([recipient_pk, expires], salt=SALT)
+def expires_at(campaign: Campaign) -> datetime:
+    return campaign.created_at + timedelta(days=campaign.link_ttl_days)
 
 
 def recipient_link(
@@ -33,4 +31,4 @@ def recipient_link(
     base = settings.PUBLIC_BASE_URL if base_url is None else base_url
     if on_demand_token:
         return f"{base}/d/{on_demand_token}"
-    return f"{base}/c/{recipient_token(recipient_pk, expires_at(campaign))}"
+    return f"{base}/c/{link_token(PURPOSE, {'r': recipient_pk}, expires_at=expires_at(campaign))}"

@@ -579,7 +579,7 @@ def recipient_video_for_link(*, recipient_pk: int) -> Recipient:
     with transaction.atomic():
         recipient = (
             Recipient.objects.unscoped()
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("campaign__video_template", "campaign__account", "video")
             .get(pk=recipient_pk)
         )

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
-from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from campaigns import services
-from campaigns.links import SALT
+from campaigns.links import PURPOSE
 from campaigns.models import Campaign, Recipient
+from core import errors
+from core.errors import AppError
+from core.links import link_claims
 from documents import services as document_services
 from documents.models import DocumentRequest
 from videos.links import file_url
@@ -27,15 +27,14 @@ def _page(request: HttpRequest, status: int, *, title: str, message: str = "", r
 
 def recipient_link_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        recipient_pk, expires = signing.loads(token, salt=SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        return _page(request, 404, title="Link not found")
-    if time.time() >= expires:
-        return _page(request, 410, title="This link has expired")
+        claims = link_claims(PURPOSE, token, invalid=errors.NOT_FOUND_ERROR)
+    except AppError as exc:
+        gone = exc.entry is errors.GONE
+        return _page(request, exc.entry.http_status, title="This link has expired" if gone else "Link not found")
     recipient = (
         Recipient.objects.unscoped()
         .select_related("campaign", "video", "document_request", "document_link")
-        .filter(pk=recipient_pk)
+        .filter(pk=claims.get("r"))
         .first()
     )
     if recipient is None:

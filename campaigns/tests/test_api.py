@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from datetime import timedelta
 
 import django_rq
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import Account
-from campaigns.models import Recipient
+from campaigns.models import Campaign, Recipient
 from campaigns.tests.conftest import make_document_template, make_users, make_video_template
+from personalization.models import VisitorUser
 from videos.models import Video
+from webhooks import services as webhook_services
+from webhooks.models import WebhookDelivery
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -287,3 +293,88 @@ def test_link_mode_document_uses_on_demand_urls(http, tenant, run_jobs):
     pdf = http.get(rows[0]["link"].removeprefix("http://127.0.0.1:8000"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert [r["status"] for r in recipients(http, accepted["id"])] == ["done", "pending", "error"]
+
+
+@override_settings(CAMPAIGN_RENDER_WINDOW=1)
+def test_cancel_stops_queuing_renders(http, tenant, rpc, run_jobs):
+    template_id = make_video_template(rpc)
+    make_users(tenant.account)
+    accepted = create(
+        http,
+        name="Stop",
+        templateId=template_id,
+        audience={"where": ""},
+        fields={"name": 'first_name|"x"'},
+        mode="render",
+    )
+    run_jobs("default")
+    cancelled = http.post(f"/v1/campaigns/{accepted['id']}/cancel").json()
+    assert cancelled["status"] == "cancelled" and cancelled["rendering"] == 1
+    run_jobs("render")
+    campaign = http.get(f"/v1/campaigns/{accepted['id']}").json()
+    assert (campaign["status"], campaign["done"], campaign["pending"]) == ("cancelled", 1, 3)
+    assert Video.objects.for_account(tenant.account).count() == 1
+
+
+def test_retry_failed_reads_fixed_values_and_refresh_adds_new_members(http, tenant, rpc, run_jobs):
+    template_id = make_video_template(rpc)
+    users = make_users(tenant.account)
+    hook = webhook_services.webhook_create(
+        account=tenant.account, url="http://127.0.0.1:9/hook", events=["campaign.completed"]
+    )
+    accepted = create(
+        http,
+        name="Retry",
+        templateId=template_id,
+        audience={"where": "country=ES"},
+        fields={"name": "first_name"},
+        mode="render",
+    )
+    run_jobs("default", "render")
+    assert http.get(f"/v1/campaigns/{accepted['id']}").json()["status"] == "partial"
+    VisitorUser.objects.for_account(tenant.account).filter(pk=users[2].pk).update(first_name="Carla")
+    retried = http.post(f"/v1/campaigns/{accepted['id']}/retry-failed")
+    assert retried.status_code == 200 and retried.json()["status"] == "running"
+    run_jobs("render")
+    campaign = http.get(f"/v1/campaigns/{accepted['id']}").json()
+    assert (campaign["status"], campaign["done"], campaign["failed"]) == ("done", 3, 0)
+    make_users(tenant.account, [("eva@example.com", "Eva", "ES")])
+    refreshed = http.post(f"/v1/campaigns/{accepted['id']}/refresh")
+    assert refreshed.status_code == 200
+    run_jobs("default", "render")
+    campaign = http.get(f"/v1/campaigns/{accepted['id']}").json()
+    assert (campaign["status"], campaign["total"], campaign["done"]) == ("done", 4, 4)
+    assert Video.objects.for_account(tenant.account).count() == 4  # nobody rendered twice
+    events = [
+        json.loads(d.body)
+        for d in WebhookDelivery.objects.for_account(tenant.account).filter(webhook=hook).order_by("id")
+    ]
+    assert [(e["status"], e["done"], e["failed"]) for e in events] == [
+        ("partial", 2, 1),
+        ("done", 3, 0),
+        ("done", 4, 0),
+    ]
+    assert events[0]["recipientsCsv"] == f"http://127.0.0.1:8000/v1/campaigns/{accepted['id']}/recipients.csv"
+    assert http.delete(f"/v1/campaigns/{accepted['id']}").status_code == 204
+    assert http.get(f"/v1/campaigns/{accepted['id']}").status_code == 404
+    assert Video.objects.for_account(tenant.account).count() == 4  # the files stay
+
+
+def test_expired_and_forged_links(http, tenant, run_jobs):
+    template_id = make_document_template(tenant.account)
+    accepted = create(
+        http,
+        name="Old",
+        templateId=template_id,
+        audience={"rows": [{"n": "A"}]},
+        fields={"Name": "n"},
+        mode="render",
+        linkTtlDays=1,
+    )
+    run_jobs("default", "documents")
+    link = links_file(http, accepted["id"])[0]["link"].removeprefix("http://127.0.0.1:8000")
+    assert http.get(link).status_code == 302
+    Campaign.objects.for_account(tenant.account).update(created_at=timezone.now() - timedelta(days=1, seconds=1))
+    expired = links_file(http, accepted["id"])[0]["link"].removeprefix("http://127.0.0.1:8000")
+    assert expired != link and http.get(expired).status_code == 410
+    assert http.get("/c/not-a-token").status_code == 404
