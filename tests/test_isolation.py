@@ -6,7 +6,7 @@ from accounts import services
 from accounts.models import Notification
 from conftest import RpcError
 from core.rpc import REGISTRY
-from tests import isolation_videos, isolation_webhooks  # noqa: F401  (register their cases)
+from tests import isolation_campaigns, isolation_videos, isolation_webhooks  # noqa: F401  (register their cases)
 from tests.isolation import ACCOUNT_ONLY_METHODS, RPC_CASES, rpc_case
 
 
