@@ -421,6 +421,18 @@ def campaign_pump(*, account: Account) -> int:
     return queued
 
 
+def campaign_sweep() -> int:
+    """The backstop of the pump: queue renders for every account with a running render campaign
+    (a worker that died between finishing a render and queuing the next leaves a gap otherwise)."""
+    accounts = (
+        Campaign.objects.unscoped()
+        .filter(status=Campaign.Status.RUNNING, mode=Campaign.Mode.RENDER)
+        .values_list("account_id", flat=True)
+        .distinct()
+    )
+    return sum(campaign_pump(account=account) for account in Account.objects.filter(pk__in=list(accounts)))
+
+
 def _video_inputs(template: VideoTemplate, values: dict[str, str]) -> list[dict[str, str]]:
     inputs, _ = template_inputs(template)
     return [

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 
-from campaigns import services
+from campaigns import links, services
 from campaigns.links import PURPOSE
 from campaigns.models import Campaign, Recipient
 from core import errors
@@ -15,6 +17,8 @@ from documents import services as document_services
 from documents.models import DocumentRequest
 from videos.links import file_url
 from videos.models import Video
+from videos.player import tokens as player_tokens
+from videos.player.services import page_get_or_create
 
 PAGE_REFRESH_S = 3
 VIDEO_FILE_TTL_S = 3600
@@ -33,7 +37,7 @@ def recipient_link_view(request: HttpRequest, token: str) -> HttpResponse:
         return _page(request, exc.entry.http_status, title="This link has expired" if gone else "Link not found")
     recipient = (
         Recipient.objects.unscoped()
-        .select_related("campaign", "video", "document_request", "document_link")
+        .select_related("campaign__account__plan", "video", "document_request", "document_link")
         .filter(pk=claims.get("r"))
         .first()
     )
@@ -48,13 +52,29 @@ def recipient_link_view(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _video(request: HttpRequest, recipient: Recipient) -> HttpResponse:
+    """The video's player page (which shows progress until the render is ready); a plain page
+    on plans without player pages."""
     video = recipient.video
     if recipient.status == Recipient.Status.ERROR or (video is not None and video.status == Video.Status.ERROR):
         return _page(request, 422, title="This video could not be made", message=recipient.error_message)
-    if video is None or video.status != Video.Status.DONE:
+    if video is None:  # render mode, not its turn yet
+        return _page(request, 202, title="Your video is being prepared", refresh=True)
+    campaign = recipient.campaign
+    if campaign.account.plan.player_pages:
+        return HttpResponseRedirect(reverse("player-page", args=[_player_token(campaign, video)]))
+    if video.status != Video.Status.DONE:
         return _page(request, 202, title="Your video is being prepared", refresh=True)
     profile = video.out_files[0]["profile"]
     return _page(request, 200, title=video.name, video_url=file_url(request, video, profile, VIDEO_FILE_TTL_S))
+
+
+def _player_token(campaign: Campaign, video: Video) -> str:
+    """The video's live page token; a new page ends when the campaign's links do."""
+    now = timezone.now()
+    if not (video.page_key and (video.page_expires_at is None or video.page_expires_at > now)):
+        seconds = int((links.expires_at(campaign) - now).total_seconds())
+        video = page_get_or_create(account=campaign.account, video_id=video.public_id, expires_in=seconds)
+    return player_tokens.token_for(video.page_key)
 
 
 def _document(request: HttpRequest, recipient: Recipient) -> HttpResponse:

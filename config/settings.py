@@ -271,6 +271,7 @@ DASHBOARD_NAV = [
     ("Videos", "dashboard:videos"),
     ("Video maker", "dashboard:maker"),
     ("Documents", "dashboard:documents"),
+    ("Campaigns", "dashboard:campaigns"),
     ("Data", "dashboard:personalization"),
     ("Webhooks", "dashboard:webhooks"),
     ("Notifications", "dashboard:notifications"),

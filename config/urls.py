@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 import accounts.api
 import accounts.dashboard.urls
 import campaigns.api
+import campaigns.dashboard.urls
 import documents.api
 import documents.dashboard.urls
 import personalization.api
@@ -30,6 +31,7 @@ dashboard_urls = (
     + personalization.dashboard.urls.urlpatterns
     + webhooks.dashboard.urls.urlpatterns
     + documents.dashboard.urls.urlpatterns
+    + campaigns.dashboard.urls.urlpatterns
 )
 
 rest_urls = (

@@ -12,7 +12,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from accounts.models import Account
+from accounts.models import Account, Plan
 from campaigns.models import Campaign, Recipient
 from campaigns.tests.conftest import make_document_template, make_users, make_video_template
 from personalization.models import VisitorUser
@@ -75,7 +75,9 @@ def test_where_campaign_renders_a_video_per_recipient(http, tenant, rpc, run_job
     rows = links_file(http, accepted["id"])
     assert [row["email"] for row in rows] == ["ana@example.com", "bruno@example.com", "carla@example.com"]
     assert all(row["link"].startswith("http://127.0.0.1:8000/c/") for row in rows)  # PUBLIC_BASE_URL
-    page = http.get(items[0]["link"].removeprefix("http://127.0.0.1:8000"))
+    opened = http.get(items[0]["link"].removeprefix("http://127.0.0.1:8000"))
+    assert opened.status_code == 302 and opened.headers["location"].startswith("/p/")  # the player page
+    page = http.get(opened.headers["location"])
     assert page.status_code == 200 and "<video" in page.text
 
 
@@ -261,12 +263,14 @@ def test_link_mode_video_renders_on_first_open_only(http, tenant, rpc, run_jobs)
     assert django_rq.get_queue("render").count == 0 and not Video.objects.for_account(tenant.account).exists()
     link = links_file(http, accepted["id"])[0]["link"].removeprefix("http://127.0.0.1:8000")
     first = http.get(link)
-    assert first.status_code == 202 and "being prepared" in first.text
-    assert http.get(link).status_code == 202  # a second open while rendering makes no second video
+    assert first.status_code == 302 and first.headers["location"].startswith("/p/")
+    assert http.get(link).headers["location"] == first.headers["location"]  # no second video either
     assert Video.objects.for_account(tenant.account).count() == 1
     assert Account.objects.get(pk=tenant.account.pk).credits == credits - 1  # charged at render time
+    waiting = http.get(first.headers["location"])
+    assert waiting.status_code == 200 and "<video" not in waiting.text
     run_jobs("render")
-    page = http.get(link)
+    page = http.get(first.headers["location"])
     assert page.status_code == 200 and "<video" in page.text
     [done] = recipients(http, accepted["id"], status="done")
     assert done["email"] == "ana@example.com" and done["videoId"]
@@ -358,6 +362,20 @@ def test_retry_failed_reads_fixed_values_and_refresh_adds_new_members(http, tena
     assert http.delete(f"/v1/campaigns/{accepted['id']}").status_code == 204
     assert http.get(f"/v1/campaigns/{accepted['id']}").status_code == 404
     assert Video.objects.for_account(tenant.account).count() == 4  # the files stay
+
+
+def test_without_player_pages_the_link_shows_the_video_itself(http, tenant, rpc, run_jobs):
+    Plan.objects.filter(pk=tenant.account.plan_id).update(player_pages=False)
+    template_id = make_video_template(rpc)
+    accepted = create(
+        http, name="Plain", templateId=template_id, audience={"rows": [{"n": "Ana"}]}, fields={"name": "n"}, mode="link"
+    )
+    run_jobs("default")
+    link = links_file(http, accepted["id"])[0]["link"].removeprefix("http://127.0.0.1:8000")
+    assert http.get(link).status_code == 202
+    run_jobs("render")
+    page = http.get(link)
+    assert page.status_code == 200 and "<video" in page.text
 
 
 def test_expired_and_forged_links(http, tenant, run_jobs):

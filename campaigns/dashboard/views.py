@@ -1,0 +1,144 @@
+"""Dashboard pages of campaigns: the list, the creation wizard, a campaign's progress and recipients.
+
+The wizard and the live progress call the REST API with the dashboard session
+(``/v1/campaigns/preview``, ``POST /v1/campaigns``) and ``progress.json`` here.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.dashboard.views import account_required
+from campaigns import links, selectors, services
+from campaigns.models import Campaign, Recipient
+from core.errors import AppError
+from documents.models import DocumentTemplate
+from templates_app.models import VideoTemplate
+
+PER_PAGE = 50
+RATE_WINDOW = timedelta(minutes=2)
+
+
+def _campaign_or_404(request: HttpRequest, campaign_id: str) -> Campaign:
+    try:
+        return selectors.campaign_get(account=request.account, campaign_id=campaign_id)
+    except AppError as exc:
+        raise Http404(exc.message) from None
+
+
+@account_required
+def campaign_index(request: HttpRequest) -> HttpResponse:
+    _, campaigns = selectors.campaign_list(account=request.account, offset=0, limit=100)
+    return render(
+        request, "dashboard/campaigns/list.html", {"campaigns": [selectors.campaign_json(c) for c in campaigns]}
+    )
+
+
+def _template_choices(account) -> list[dict]:
+    choices = []
+    for template in VideoTemplate.objects.for_account(account).filter(status=VideoTemplate.Status.ACTIVE):
+        inputs, required = services.template_inputs(template)
+        choices.append(
+            {
+                "id": template.public_id,
+                "name": template.name,
+                "kind": "video",
+                "inputs": sorted(inputs),
+                "required": sorted(required),
+            }
+        )
+    for template in DocumentTemplate.objects.for_account(account):
+        inputs, required = services.template_inputs(template)
+        choices.append(
+            {
+                "id": str(template.template_id),
+                "name": template.name,
+                "kind": "document",
+                "inputs": list(inputs),
+                "required": sorted(required),
+            }
+        )
+    return choices
+
+
+@account_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/campaigns/new.html", {"templates": _template_choices(request.account)})
+
+
+def progress(campaign: Campaign) -> dict:
+    """The campaign's counts, with renders per minute over the last two minutes and an ETA."""
+    data = selectors.campaign_json(campaign)
+    since = timezone.now() - RATE_WINDOW
+    recent = (
+        Recipient.objects.for_account(campaign.account_id)
+        .filter(campaign=campaign, status__in=[Recipient.Status.DONE, Recipient.Status.ERROR], updated_at__gte=since)
+        .count()
+    )
+    rate = recent / (RATE_WINDOW.total_seconds() / 60)
+    left = data["pending"] + data["rendering"] if campaign.mode == Campaign.Mode.RENDER else 0
+    running = campaign.status in (Campaign.Status.QUEUED, Campaign.Status.RUNNING)
+    data["rendersPerMinute"] = round(rate, 1)
+    data["etaSeconds"] = round(left / rate * 60) if rate and left and running else None
+    return data
+
+
+@account_required
+def campaign_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
+    campaign = _campaign_or_404(request, campaign_id)
+    status = request.GET.get("status", "")
+    recipients = Recipient.objects.for_account(request.account).filter(campaign=campaign)
+    if status in Recipient.Status.values:
+        recipients = recipients.filter(status=status)
+    page = Paginator(recipients.select_related("video", "document_request", "document_link").order_by("id"), PER_PAGE)
+    page_obj = page.get_page(request.GET.get("page"))
+    rows = [selectors.recipient_json(campaign, r) for r in page_obj.object_list]
+    context = {
+        "campaign": campaign,
+        "data": progress(campaign),
+        "rows": rows,
+        "page_obj": page_obj,
+        "status": status,
+        "statuses": Recipient.Status.values,
+        "link_expires": links.expires_at(campaign),
+    }
+    return render(request, "dashboard/campaigns/detail.html", context)
+
+
+@account_required
+def campaign_progress(request: HttpRequest, campaign_id: str) -> JsonResponse:
+    return JsonResponse(progress(_campaign_or_404(request, campaign_id)))
+
+
+ACTIONS = {
+    "cancel": (services.campaign_cancel, "Campaign cancelled: no further renders are queued."),
+    "retry": (services.campaign_retry_failed, "Failed recipients queued again."),
+    "refresh": (services.campaign_refresh, "Looking for new audience members."),
+}
+
+
+@require_POST
+@account_required
+def campaign_action(request: HttpRequest, campaign_id: str, action: str) -> HttpResponse:
+    campaign = _campaign_or_404(request, campaign_id)
+    if action == "delete":
+        services.campaign_delete(account=request.account, campaign_id=campaign.public_id)
+        messages.success(request, f"Campaign “{campaign.name}” deleted; its videos and documents stay in your account.")
+        return redirect("dashboard:campaigns")
+    if action not in ACTIONS:
+        raise Http404("Unknown action")
+    service, done = ACTIONS[action]
+    try:
+        service(account=request.account, campaign_id=campaign.public_id)
+    except AppError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("dashboard:campaign", campaign_id=campaign.public_id)
