@@ -210,7 +210,7 @@ def run(args, env, children, workdir: Path) -> int:
         pdf = renderer.render_pdf(merged, assets={"logo.png": str(logo_path)})
         engine.append(time.perf_counter() - start)
         start = time.perf_counter()
-        document_services._render(template, VALUES, renderer.Output())
+        document_services._render(template, VALUES, renderer.Output(), isolated=False)
         service.append(time.perf_counter() - start)
     bare = list(bare_all)
     import multiprocessing

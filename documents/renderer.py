@@ -9,20 +9,24 @@ mapping the caller prepared, and nothing else is fetched or read (see
 
 from __future__ import annotations
 
+import contextvars
 import io
 import logging
 import math
 import re
+import string
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
-from jinja2 import ChainableUndefined, TemplateSyntaxError
+from jinja2 import ChainableUndefined, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
+from jinja2.filters import do_center, do_format, do_indent, do_replace, sync_do_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from PIL import Image
 from reportlab.lib import pagesizes
@@ -49,6 +53,7 @@ PAGE_SIZES = {
 ORIENTATIONS = ("portrait", "landscape")
 DEFAULT_MARGIN = "15mm"
 MAX_HTML_CHARS = 5_000_000  # a rendered template larger than this is a runaway loop, not a document
+TEMPLATE_SECONDS = 5.0  # evaluating one template (fields → HTML) may take this long, then it is stopped
 _MAX_BINOP_LENGTH = 100_000  # '*' / '**' results in templates ('x' * 10**9 would exhaust memory)
 
 # What every refused URL resolves to: an empty resource. Not "" — xhtml2pdf then
@@ -238,14 +243,165 @@ def field_identifier(name: str) -> str:
 # --- HTML ---------------------------------------------------------------------
 
 
+class OverBudget(Exception):
+    """A template went past its time or size budget; the message names the limit."""
+
+
+_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("template_deadline", default=math.inf)
+_STR_PADDING = {"rjust", "ljust", "center", "zfill"}
+_PERCENT_SPEC = re.compile(r"%(\([^)]*\))?[#0+\- ]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)", re.DOTALL)
+
+
+def _check_deadline() -> None:
+    if time.monotonic() > _deadline.get():
+        raise OverBudget(f"Template evaluation ran longer than {TEMPLATE_SECONDS:g} s, the limit for one document")
+
+
+def _check_size(size: int) -> None:
+    """Refuse a string of ``size`` characters before it is built."""
+    if size > MAX_HTML_CHARS:
+        raise OverBudget(f"Template builds a text longer than {MAX_HTML_CHARS} characters, the limit for one document")
+
+
+def _budgeted(iterable: Any):
+    """Every ``{% for %}`` iterates through this: the time budget is checked at each step."""
+    for item in iterable:
+        _check_deadline()
+        yield item
+
+
+def _percent_sizes(fmt: str, values: Any) -> list[int]:
+    """Widths and precisions of a printf-style format, ``*`` ones taken from ``values``."""
+    values = values if isinstance(values, tuple) else (values,)
+    sizes, position = [], 0
+    for match in _PERCENT_SPEC.finditer(fmt):
+        key, width, precision, conversion = match.groups()
+        if conversion == "%":
+            continue
+        for part in (width, precision):
+            if part == "*":
+                if position < len(values) and isinstance(values[position], int):
+                    sizes.append(abs(values[position]))
+                position += 1
+            elif part:
+                sizes.append(int(part))
+        if key is None:
+            position += 1
+    return sizes
+
+
+def _check_percent(fmt: Any, values: Any) -> None:
+    if isinstance(fmt, str):
+        _check_size(max(_percent_sizes(fmt, values), default=0))
+
+
+def _check_brace_format(fmt: str, args: tuple, kwargs: dict) -> None:
+    """``'{:>N}'.format(x)``: the widths in the format specs, and those a nested ``{}`` may supply."""
+    for _, _, spec, _ in string.Formatter().parse(fmt):
+        if not spec:
+            continue
+        for number in re.findall(r"\d+", spec):
+            _check_size(int(number))
+        if "{" in spec:
+            for value in (*args, *kwargs.values()):
+                if isinstance(value, int):
+                    _check_size(abs(value))
+
+
+def _check_replace(text: str, old: str, new: str, count: int = -1) -> None:
+    occurrences = text.count(old) if old else len(text) + 1
+    if count is not None and count >= 0:
+        occurrences = min(occurrences, count)
+    _check_size(len(text) + occurrences * max(0, len(new) - len(old)))
+
+
+def _check_join(separator: str, items: list) -> None:
+    _check_size(len(separator) * max(0, len(items) - 1) + sum(len(item) for item in items if isinstance(item, str)))
+
+
+def _checked_call(obj: Any, args: tuple, kwargs: dict) -> tuple:
+    """Refuse the str methods that allocate what their arguments say before they run;
+    returns the arguments to call with (a generator given to ``join`` becomes a list)."""
+    target = getattr(obj, "__wrapped__", obj)
+    text, name = getattr(target, "__self__", None), getattr(target, "__name__", "")
+    if not isinstance(text, str):
+        return args
+    if name in _STR_PADDING and args and isinstance(args[0], int):
+        _check_size(args[0])
+    elif name == "expandtabs":
+        tabsize = args[0] if args else kwargs.get("tabsize", 8)
+        if isinstance(tabsize, int):
+            _check_size(len(text) * tabsize)
+    elif name == "format":
+        _check_brace_format(text, args, kwargs)
+    elif name == "format_map" and args and isinstance(args[0], dict):
+        _check_brace_format(text, (), args[0])
+    elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        _check_replace(text, *args[:3])
+    elif name == "join" and args:
+        items = list(args[0])
+        _check_join(text, items)
+        return (items, *args[1:])
+    return args
+
+
+def _format_filter(value: Any, *args: Any, **kwargs: Any) -> str:
+    _check_percent(str(value), kwargs or args)
+    return do_format(value, *args, **kwargs)
+
+
+def _center_filter(value: Any, width: int = 80) -> str:
+    if isinstance(width, int):
+        _check_size(width)
+    return do_center(value, width)
+
+
+def _indent_filter(value: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    text = str(value)
+    _check_size(len(text) + (text.count("\n") + 1) * (width if isinstance(width, int) else len(str(width))))
+    return do_indent(value, width, first, blank)
+
+
+def _replace_filter(eval_ctx: Any, value: Any, old: str, new: str, count: int | None = None) -> str:
+    _check_replace(str(value), str(old), str(new), -1 if count is None else count)
+    return do_replace(eval_ctx, value, old, new, count)
+
+
+def _join_filter(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> str:
+    items = list(value)
+    if attribute is None:
+        _check_join(str(d), [str(item) for item in items])
+    return sync_do_join(eval_ctx, items, d, attribute)
+
+
+_replace_filter.jinja_pass_arg = do_replace.jinja_pass_arg  # type: ignore[attr-defined]
+_join_filter.jinja_pass_arg = sync_do_join.jinja_pass_arg  # type: ignore[attr-defined]
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's sandbox, stricter: an unsafe attribute raises rather than rendering
-    as empty, and ``*`` / ``**`` cannot build a huge string or number."""
+    as empty; ``*``, ``**``, ``%`` and the padding, format, replace and join
+    methods and filters cannot build a huge string or number; every loop step and
+    every call checks the template's time budget."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def _parse(self, source, name, filename):
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, "_budgeted", [], [], None, None, lineno=loop.lineno)
+        return tree
 
     def unsafe_undefined(self, obj, attribute):
         raise SecurityError(f"access to attribute {attribute!r} of a {type(obj).__name__!r} object is unsafe")
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        _check_deadline()
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, str):
+                _check_size(len(value))
+        args = _checked_call(__obj, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context, operator, left, right):
         if (
@@ -263,11 +419,21 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                     and len(seq) * times > _MAX_BINOP_LENGTH
                 ):
                     raise SecurityError("repetition too large")
+        if operator == "%":
+            _check_percent(left, right)
         return super().call_binop(context, operator, left, right)
 
 
 _env = _Sandbox(autoescape=True, undefined=ChainableUndefined)  # no loader: include/extends/import fail
 del _env.globals["lipsum"]  # lipsum(10**6) is a megabyte-per-call generator
+_env.filters.update(
+    _budgeted=_budgeted,
+    format=_format_filter,
+    center=_center_filter,
+    indent=_indent_filter,
+    replace=_replace_filter,
+    join=_join_filter,
+)
 
 
 def _error_line(exc: BaseException) -> int | None:
@@ -296,7 +462,10 @@ def validate_template(html: str, css: str = "") -> None:
 
 
 def render_html(template_html: str, css: str, fields: dict[str, Any]) -> str:
-    """The template rendered in the sandbox, with ``css`` in a ``<style>`` of its head."""
+    """The template rendered in the sandbox, with ``css`` in a ``<style>`` of its head.
+
+    Budgeted: evaluation stops after :data:`TEMPLATE_SECONDS` and once the output
+    passes :data:`MAX_HTML_CHARS`, with a :class:`TemplateError` naming the limit."""
     try:
         template = _env.from_string(template_html)
     except TemplateSyntaxError as exc:
@@ -306,15 +475,26 @@ def render_html(template_html: str, css: str, fields: dict[str, Any]) -> str:
         context.setdefault(field_identifier(name), value)
     context.update({name: value for name, value in fields.items() if name.isidentifier()})
     context["fields"] = fields
+    chunks, size = [], 0
+    token = _deadline.set(time.monotonic() + TEMPLATE_SECONDS)
     try:
-        html = template.render(context)
+        for chunk in template.generate(context):
+            size += len(chunk)
+            _check_size(size)
+            chunks.append(chunk)
+    except OverBudget as exc:
+        raise TemplateError(str(exc)) from None
     except SecurityError as exc:
         raise TemplateError(f"Template uses a forbidden operation on line {_error_line(exc)}: {exc}") from None
-    except (JinjaTemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
-        raise TemplateError(f"Template error on line {_error_line(exc)}: {exc}") from None
-    if len(html) > MAX_HTML_CHARS:
-        raise TemplateError(f"Rendered template is larger than {MAX_HTML_CHARS} characters")
-    return _with_css(html, css)
+    except RecursionError as exc:
+        raise TemplateError(f"Template recurses too deeply on line {_error_line(exc)}") from None
+    except MemoryError:
+        raise TemplateError("Template needs more memory than one document may use") from None
+    except (JinjaTemplateError, ArithmeticError, TypeError, ValueError, LookupError, AssertionError) as exc:
+        raise TemplateError(f"Template error on line {_error_line(exc)}: {exc or type(exc).__name__}") from None
+    finally:
+        _deadline.reset(token)
+    return _with_css("".join(chunks), css)
 
 
 # --- PDF ----------------------------------------------------------------------
@@ -434,6 +614,22 @@ def rasterize(pdf_bytes: bytes, *, fmt: str = "PNG", dpi: int = DISPLAY_DPI) -> 
     finally:
         pdf.close()
     return images
+
+
+def render_preview(
+    template_html: str,
+    css: str,
+    specs: list[FieldSpec],
+    *,
+    assets: dict[str, str] | None = None,
+    page_size: str = "A4",
+    orientation: str = "portrait",
+    dpi: int = 72,
+) -> bytes:
+    """The first page with the fields' sample values, as PNG (the dashboard's live preview)."""
+    html = render_html(template_html, css, merge_fields(specs, sample_fields(specs), strict=False))
+    pdf = render_pdf(html, assets=assets, page_size=page_size, orientation=orientation)
+    return rasterize(pdf, fmt="PNG", dpi=dpi)[0]
 
 
 def package_zip(files: list[tuple[str, bytes]]) -> bytes:

@@ -24,7 +24,7 @@ from accounts.services import credits_charge, credits_refund
 from core import errors
 from core.errors import AppError
 from core.links import link_claims, link_token
-from documents import clock, renderer
+from documents import clock, isolation, renderer
 from documents.models import DocumentAsset, DocumentRequest, DocumentTemplate, OnDemandLink
 from documents.signals import link_rendered, request_finished
 
@@ -108,7 +108,7 @@ def _validated(html: str, css: str, fields: Any, page_size: str, orientation: st
     specs = field_specs(fields)
     _check_layout(page_size, orientation)
     try:
-        renderer.validate_template(html, css)
+        isolation.run(renderer.validate_template, html, css)
     except renderer.TemplateError as exc:
         raise AppError(errors.INVALID_REQUEST, param=exc.param.title(), detail=exc.message) from None
     return [asdict(spec) for spec in specs]
@@ -204,8 +204,9 @@ def asset_delete(*, account, template: DocumentTemplate, name: str) -> None:
     transaction.on_commit(lambda: default_storage.delete(asset.storage_key))
 
 
-def _render(template: DocumentTemplate, supplied: dict, output: renderer.Output) -> list[tuple[str, str, bytes]]:
-    """The template's assets copied into a private directory, then the pure renderer."""
+@contextlib.contextmanager
+def _asset_files(template: DocumentTemplate):
+    """The template's assets copied into a private directory: ``{name: path}``."""
     assets = DocumentAsset.objects.for_account(template.account_id).filter(template=template) if template.pk else []
     with tempfile.TemporaryDirectory(prefix="doc-render-") as workdir:
         paths = {}
@@ -214,16 +215,20 @@ def _render(template: DocumentTemplate, supplied: dict, output: renderer.Output)
             with default_storage.open(asset.storage_key, "rb") as source:
                 target.write_bytes(source.read())
             paths[asset.name] = str(target)
-        return renderer.render_document(
-            template.html,
-            template.css,
-            specs_of(template),
-            supplied,
-            output,
-            assets=paths,
-            page_size=template.page_size,
-            orientation=template.orientation,
-        )
+        yield paths
+
+
+def _render(
+    template: DocumentTemplate, supplied: dict, output: renderer.Output, *, isolated: bool
+) -> list[tuple[str, str, bytes]]:
+    """The pure renderer on the template's assets; ``isolated`` (every web request) runs it
+    in a killable child under the render budget, the documents worker runs it in process."""
+    with _asset_files(template) as paths:
+        arguments = (template.html, template.css, specs_of(template), supplied, output)
+        layout = {"assets": paths, "page_size": template.page_size, "orientation": template.orientation}
+        if isolated:
+            return isolation.run(renderer.render_document, *arguments, **layout)
+        return renderer.render_document(*arguments, **layout)
 
 
 def template_preview(
@@ -240,18 +245,20 @@ def template_preview(
     """The first page rendered with the fields' sample values, as PNG (the dashboard's live preview)."""
     specs = field_specs(fields)
     _check_layout(page_size, orientation)
-    draft = DocumentTemplate(
-        account=account,
-        html=html,
-        css=css,
-        fields=[asdict(s) for s in specs],
-        page_size=page_size,
-        orientation=orientation,
-    )
+    draft = DocumentTemplate(account=account, html=html, css=css, page_size=page_size, orientation=orientation)
     if template is not None:
         draft.pk, draft.template_id = template.pk, template.template_id
-    files = _render(draft, renderer.sample_fields(specs), renderer.Output())
-    return renderer.rasterize(files[0][2], fmt="PNG", dpi=dpi)[0]
+    with _asset_files(draft) as paths:
+        return isolation.run(
+            renderer.render_preview,
+            html,
+            css,
+            specs,
+            assets=paths,
+            page_size=page_size,
+            orientation=orientation,
+            dpi=dpi,
+        )
 
 
 # --- immediate rendering (POST /v1/content) ------------------------------------------
@@ -382,7 +389,7 @@ def document_request_process(*, request_pk: int) -> None:
         if request.template is None:
             raise AppError(errors.TEMPLATE_NOT_FOUND, detail="The template was deleted before the render")
         output = renderer.Output(**request.output)
-        files = _render(request.template, request.fields, output)
+        files = _render(request.template, request.fields, output, isolated=False)
         outputs = []
         for name, content_type, data in files:
             key = f"documents/{request.account.public_id}/requests/{request.request_id}/{name}"
@@ -466,34 +473,38 @@ def links_create(
 
 def link_open(*, token: str) -> tuple[OnDemandLink, bytes | None]:
     """The link's document: ``(link, pdf bytes)`` on the first open (rendered and charged now),
-    ``(link, None)`` afterwards — the caller streams ``link.cached_key``. 404 / 410 when expired."""
+    ``(link, None)`` afterwards — the caller streams ``link.cached_key``. 404 / 410 when expired.
+
+    The render runs before any transaction, in a killable child (``isolation``); only
+    the charge and the cache row are written under the row lock."""
     now = clock.now()
-    link = OnDemandLink.objects.unscoped().filter(token=token).first()
+    link = OnDemandLink.objects.unscoped().select_related("template", "account").filter(token=token).first()
     if link is None:
         raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown link")
     if now >= link.expires_at:
         raise AppError(errors.GONE, detail="This link expired 30 days after it was created")
-    if link.cached_key:
-        OnDemandLink.objects.unscoped().filter(pk=link.pk).update(opens=F("opens") + 1, last_opened_at=now)
-        return link, None
-    with transaction.atomic():
-        link = OnDemandLink.objects.unscoped().select_for_update().select_related("template", "account").get(pk=link.pk)
-        if link.cached_key:  # another open rendered it while we waited for the lock
+    if not link.cached_key:
+        if link.account.credits < CREDITS_PER_DOCUMENT:
+            raise AppError(errors.NO_CREDIT, detail=f"No credit: {CREDITS_PER_DOCUMENT} needed")
+        name, content_type, data = _render(link.template, link.fields, renderer.Output(**link.output), isolated=True)[0]
+        with transaction.atomic():
+            locked = OnDemandLink.objects.unscoped().select_for_update().select_related("account").get(pk=link.pk)
+            rendered_here = not locked.cached_key  # else another open rendered it meanwhile: the same document
+            if rendered_here:
+                credits_charge(account=locked.account, amount=CREDITS_PER_DOCUMENT)
+                key = f"documents/{locked.account.public_id}/links/{link.pk}/{name}"
+                _store(key, data)
+                OnDemandLink.objects.unscoped().filter(pk=link.pk).update(
+                    cached_key=key,
+                    cached_content_type=content_type,
+                    cached_filename=name,
+                    charged_credits=CREDITS_PER_DOCUMENT,
+                    first_opened_at=now,
+                )
             OnDemandLink.objects.unscoped().filter(pk=link.pk).update(opens=F("opens") + 1, last_opened_at=now)
-            return link, None
-        credits_charge(account=link.account, amount=CREDITS_PER_DOCUMENT)  # rolled back if the render fails
-        name, content_type, data = _render(link.template, link.fields, renderer.Output(**link.output))[0]
-        key = f"documents/{link.account.public_id}/links/{link.pk}/{name}"
-        _store(key, data)
-        OnDemandLink.objects.unscoped().filter(pk=link.pk).update(
-            cached_key=key,
-            cached_content_type=content_type,
-            cached_filename=name,
-            charged_credits=CREDITS_PER_DOCUMENT,
-            opens=F("opens") + 1,
-            first_opened_at=now,
-            last_opened_at=now,
-        )
-        link.refresh_from_db()
-        link_rendered.send(sender=OnDemandLink, link=link)
-    return link, data
+            link.refresh_from_db()
+            if rendered_here:
+                link_rendered.send(sender=OnDemandLink, link=link)
+        return link, data
+    OnDemandLink.objects.unscoped().filter(pk=link.pk).update(opens=F("opens") + 1, last_opened_at=now)
+    return link, None
