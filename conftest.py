@@ -225,6 +225,33 @@ def media_samples(tmp_path_factory) -> Path:
     return root
 
 
+def png_bomb(width: int, height: int) -> bytes:
+    """A PNG of ``width``×``height`` 16-bit RGBA zeros, built without ever holding them:
+    each row is one identical deflate block, and the checksum of zeros is arithmetic."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" * (1 + width * 8)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = deflate.compress(row) + deflate.flush(zlib.Z_FULL_FLUSH)
+    block = deflate.compress(row) + deflate.flush(zlib.Z_FULL_FLUSH)
+    adler32 = (len(row) * height % 65521) << 16 | 1
+    idat = b"\x78\xda" + first + block * (height - 1) + deflate.flush() + struct.pack(">I", adler32)
+    header = struct.pack(">IIBBBBB", width, height, 16, 6, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+@pytest.fixture(scope="session")
+def decompression_bomb(tmp_path_factory) -> Path:
+    """Issue 10's upload: a ~2 MB PNG of 16000×16000 16-bit pixels (2 GB decoded)."""
+    path = tmp_path_factory.mktemp("bomb") / "bomb.png"
+    path.write_bytes(png_bomb(16000, 16000))
+    return path
+
+
 @pytest.fixture
 def upload(client):
     """POST a file to /api/upload as a tenant (or with a template's secret); returns the response."""

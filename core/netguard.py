@@ -79,7 +79,9 @@ def check_host(host: str, *, port: int = 0, allow_loopback: bool = False) -> lis
     for address in addresses:
         kind = refusal_kind(address, allow_loopback=allow_loopback)
         if kind is not None:
-            raise UnsafeURL(f"host resolves to {kind} address ({address})")
+            # The host as given and the kind of address, never the address itself:
+            # a tenant must not map internal DNS through our refusals.
+            raise UnsafeURL(f"host {host} is refused: it resolves to {kind} address")
     return addresses
 
 

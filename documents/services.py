@@ -4,6 +4,7 @@ signed download links and on-demand links."""
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import re
 import secrets
@@ -27,6 +28,7 @@ from core.links import link_claims, link_token
 from documents import clock, isolation, renderer
 from documents.models import DocumentAsset, DocumentRequest, DocumentTemplate, OnDemandLink
 from documents.signals import link_rendered, request_finished
+from media_app.probe import check_image_header
 
 try:
     from webhooks.services import event_emit
@@ -185,6 +187,7 @@ def asset_put(
         raise AppError(
             errors.PAYLOAD_TOO_LARGE, param="file", detail=f"An asset may not exceed {MAX_ASSET_BYTES} bytes"
         )
+    check_image_header(io.BytesIO(content))
     key = f"documents/{account.public_id}/templates/{template.template_id}/assets/{name}"
     _store(key, content)
     asset, _ = DocumentAsset.objects.for_account(account).update_or_create(

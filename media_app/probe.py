@@ -3,6 +3,11 @@
 The ffmpeg binary we ship has no ``ffprobe``, and PyAV reads the same headers
 in-process. :func:`probe` refuses anything ffmpeg cannot decode as media, and
 :func:`matches_declared` compares the result with the upload's Content-Type.
+
+A probe never decodes a picture: a 2 MB PNG can hold 16000×16000 16-bit pixels
+(2 GB decoded). Image sizes are read from the header (Pillow opens lazily), the
+demuxer's stream search may not decode frames above :data:`MAX_PIXELS`, and frames
+are counted as packets.
 """
 
 from __future__ import annotations
@@ -11,11 +16,14 @@ import re
 import subprocess
 from dataclasses import asdict, dataclass
 from os import PathLike
-from typing import Any
+from typing import Any, BinaryIO
 
 import av
+from PIL import Image, UnidentifiedImageError
 
 from core import errors
+
+MAX_PIXELS = 50_000_000  # per picture or video frame; 16-bit RGBA at this size decodes to 400 MB
 
 # Codecs of still pictures; in an image container they are an image, not a video.
 IMAGE_CODECS = {"png", "mjpeg", "jpegls", "webp", "gif", "bmp", "tiff", "apng"}
@@ -63,23 +71,51 @@ class MediaInfo:
         return asdict(self)
 
 
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/'\":,]+/)+([^\s/'\":,]+)")
+
+
+def without_paths(text: str) -> str:
+    """``text`` with every absolute path cut to its file name: where our scratch and
+    storage folders are is not the customer's business."""
+    return _ABSOLUTE_PATH.sub(r"\1", text)
+
+
 def _bad(detail: str) -> errors.AppError:
-    return errors.AppError(errors.BAD_INPUT_MEDIA, detail=detail)
+    return errors.AppError(errors.BAD_INPUT_MEDIA, detail=without_paths(detail))
 
 
 def _frame_count(container, stream, limit: int = 2) -> int:
+    """Frames counted as demuxed packets (a still image is one), never decoded."""
     count = 0
-    for _ in container.decode(stream):
-        count += 1
+    for packet in container.demux(stream):
+        count += bool(packet.size)
         if count >= limit:
             break
     return count
 
 
+def _check_pixels(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise _bad(f"picture is {width}×{height} pixels, more than the {MAX_PIXELS // 1_000_000} MP limit")
+
+
+def check_image_header(path: str | PathLike | BinaryIO) -> None:
+    """1029 when ``path`` (or an open file) is an image whose header announces more than :data:`MAX_PIXELS`."""
+    try:
+        with Image.open(path) as img:
+            width, height = img.size
+    except Image.DecompressionBombError as exc:
+        raise _bad(f"picture has more than the {MAX_PIXELS // 1_000_000} MP limit") from exc
+    except (UnidentifiedImageError, OSError, ValueError):
+        return  # not a picture Pillow knows: the demuxer's stream search is capped too
+    _check_pixels(width, height)
+
+
 def probe(path: str | PathLike) -> MediaInfo:
     """Read ``path``; a file that is not decodable media is ``BAD_INPUT_MEDIA`` (1029)."""
+    check_image_header(path)
     try:
-        container = av.open(str(path), metadata_errors="ignore")
+        container = av.open(str(path), metadata_errors="ignore", options={"max_pixels": str(MAX_PIXELS)})
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         raise _bad(f"not a media file: {exc}") from exc
     with container:
@@ -98,13 +134,15 @@ def _inspect(container) -> MediaInfo:
     video_codec = video.codec_context.name if video else None
     audio_codec = audio.codec_context.name if audio else None
 
+    if video and (video.codec_context.width or 0) <= 0:
+        raise _bad(f"video stream has no picture size (or one above the {MAX_PIXELS // 1_000_000} MP limit)")
+    if video:
+        _check_pixels(video.codec_context.width, video.codec_context.height)
     kind = "video" if video else "audio"
     if video and audio is None and video_codec in IMAGE_CODECS:
         still_container = format_name in _IMAGE_FORMATS or format_name.endswith("_pipe")
         if still_container and _frame_count(container, video) <= 1:
             kind = "image"
-    if video and (video.codec_context.width or 0) <= 0:
-        raise _bad("video stream has no picture size")
 
     duration_ms = None
     if kind != "image":

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from core import errors, netguard
 from core.errors import AppError
-from media_app.probe import MediaInfo, probe
+from media_app.probe import MediaInfo, probe, without_paths
 
 MAX_BYTES = 50_000_000
 TIMEOUT_S = 30.0
@@ -20,7 +20,7 @@ MAX_REDIRECTS = 3
 
 
 def _refuse(url: str, reason: str) -> AppError:
-    return AppError(errors.ERROR_DOWNLOADING_MEDIAS, data={"url": url, "reason": reason})
+    return AppError(errors.ERROR_DOWNLOADING_MEDIAS, data={"url": url, "reason": without_paths(reason)})
 
 
 def _save(response: httpx.Response, url: str, target: Path) -> None:

@@ -11,24 +11,30 @@ from core import netguard
 from core.netguard import UnsafeURL, check_host, check_url, refusal_kind
 
 
+def test_refusal_names_the_host_not_the_address_it_resolves_to():
+    with pytest.raises(UnsafeURL) as excinfo:
+        check_url("http://localhost:8000/hook")
+    assert str(excinfo.value) == "host localhost is refused: it resolves to a loopback address"
+
+
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        ("http://10.0.0.5/hook", "host resolves to a private address (10.0.0.5)"),
-        ("http://172.16.3.4/", "a private address (172.16.3.4)"),
-        ("https://192.168.1.1:8443/x", "a private address (192.168.1.1)"),
-        ("http://127.0.0.1:8000/", "a loopback address (127.0.0.1)"),
-        ("http://127.5.6.7/", "a loopback address (127.5.6.7)"),
-        ("http://[::1]/", "a loopback address (::1)"),
+        ("http://10.0.0.5/hook", "host 10.0.0.5 is refused: it resolves to a private address"),
+        ("http://172.16.3.4/", "a private address"),
+        ("https://192.168.1.1:8443/x", "a private address"),
+        ("http://127.0.0.1:8000/", "a loopback address"),
+        ("http://127.5.6.7/", "a loopback address"),
+        ("http://[::1]/", "a loopback address"),
         (
             "http://169.254.169.254/latest/meta-data/",
-            "the cloud metadata address (169.254.169.254)",
+            "the cloud metadata address",
         ),
         ("http://169.254.10.20/", "a link-local address"),
         ("http://[fe80::1]/", "a link-local address"),
-        ("http://100.64.0.1/", "a shared (CGNAT) address (100.64.0.1)"),
+        ("http://100.64.0.1/", "a shared (CGNAT) address"),
         ("http://100.127.255.254/", "a shared (CGNAT) address"),
-        ("http://0.0.0.0/", "an unspecified address (0.0.0.0)"),
+        ("http://0.0.0.0/", "an unspecified address"),
         ("http://[::]/", "an unspecified address"),
         ("http://224.0.0.1/", "a multicast address"),
         ("http://[ff02::1]/", "a multicast address"),
@@ -36,14 +42,14 @@ from core.netguard import UnsafeURL, check_host, check_url, refusal_kind
         ("http://255.255.255.255/", "a reserved address"),
         ("http://[fd00::1]/", "a private address"),
         ("http://[fd00:ec2::254]/", "a private address"),  # AWS metadata over IPv6
-        ("http://192.0.2.10/", "address (192.0.2.10)"),  # documentation range
-        ("http://198.18.0.1/", "address (198.18.0.1)"),  # benchmarking range
-        ("http://[::ffff:10.0.0.1]/", "a private address (::ffff:10.0.0.1)"),
+        ("http://192.0.2.10/", "address"),  # documentation range
+        ("http://198.18.0.1/", "address"),  # benchmarking range
+        ("http://[::ffff:10.0.0.1]/", "a private address"),
         ("http://[::ffff:127.0.0.1]/", "a loopback address"),
         ("http://[::ffff:169.254.169.254]/", "the cloud metadata address"),
         ("http://[64:ff9b::a9fe:a9fe]/", "the cloud metadata address"),  # NAT64
         ("http://[2002:a00:1::1]/", "a private address"),  # 6to4 of 10.0.0.1
-        ("http://localhost:8000/", "a loopback address (127.0.0.1)"),
+        ("http://localhost:8000/", "a loopback address"),
         ("http://LOCALHOST/", "a loopback address"),
     ],
 )
@@ -64,13 +70,13 @@ def test_refuses_non_public_addresses(url, reason):
     ],
 )
 def test_numeric_host_spellings_are_resolved_before_judging(url):
-    with pytest.raises(UnsafeURL, match=r"loopback address \(127\.0\.0\.1\)"):
+    with pytest.raises(UnsafeURL, match=r"resolves to a loopback address$"):
         check_url(url)
     assert check_url(url, allow_loopback=True) == ["127.0.0.1"]
 
 
 def test_hex_spelling_of_a_private_address():
-    with pytest.raises(UnsafeURL, match=r"private address \(10\.0\.0\.1\)"):
+    with pytest.raises(UnsafeURL, match=r"host 0x0a000001 is refused: it resolves to a private address$"):
         check_url("http://0x0a000001/")
 
 

@@ -188,3 +188,13 @@ def test_other_tenants_are_served_while_a_runaway_link_renders(live_server, tena
     status, payload = runaway["answer"]
     assert status == 400 and "the limit for one document" in json.loads(payload)["error"]["message"]
     assert type(tenant.account).objects.get(pk=tenant.account.pk).credits == credits_before
+
+
+def test_decompression_bomb_asset_is_1029_and_not_kept(api, client, decompression_bomb):
+    template_id = api.post("/v1/templates", {"Name": "Logo", "Html": '<img src="logo.png">', "Fields": []}).json()[
+        "TemplateId"
+    ]
+    with open(decompression_bomb, "rb") as bomb:
+        response = client.post(f"/v1/templates/{template_id}/assets", {"file": bomb, "name": "logo.png"}, **api.headers)
+    assert response.status_code == 422 and "50 MP" in response.json()["error"]["message"]
+    assert api.get(f"/v1/templates/{template_id}").json()["Assets"] == []

@@ -1,4 +1,5 @@
 import subprocess
+import sys
 
 import imageio_ffmpeg
 import pytest
@@ -129,3 +130,57 @@ def test_loudness_without_audio(media):
             audio_loudness(media / name, FFMPEG)
         assert info.value.entry is errors.BAD_INPUT_MEDIA
         assert info.value.detail == "media has no audio track"
+
+
+def test_png_bomb_fixture_is_a_valid_png(tmp_path):
+    from conftest import png_bomb
+
+    (tmp_path / "small.png").write_bytes(png_bomb(64, 48))
+    with Image.open(tmp_path / "small.png") as img:
+        img.load()
+        assert img.size == (64, 48) and img.getextrema()[0] == (0, 0)
+
+
+def test_decompression_bomb_is_refused_from_its_header_within_50_mb(decompression_bomb):
+    """Measured in a fresh interpreter: the probe's peak RSS growth, not the test process's."""
+    script = (
+        "import resource, sys\n"
+        "from core.errors import AppError\n"
+        "from media_app.probe import probe\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n"
+        "    probe(sys.argv[1])\n"
+        "except AppError as exc:\n"
+        "    print(exc.entry.code, exc.message)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(decompression_bomb)], capture_output=True, text=True)
+    verdict, growth_kb = done.stdout.strip().splitlines()
+    assert verdict == "1029 picture has more than the 50 MP limit", done.stderr
+    assert int(growth_kb) <= 50 * 1024
+
+
+def test_pixels_over_the_limit_are_1029_with_the_size(tmp_path):
+    from conftest import png_bomb
+
+    (tmp_path / "wide.png").write_bytes(png_bomb(10000, 5001))
+    with pytest.raises(errors.AppError) as exc:
+        probe(tmp_path / "wide.png")
+    assert exc.value.entry.code == 1029 and "10000×5001 pixels, more than the 50 MP limit" in exc.value.message
+
+
+def test_video_frames_over_the_limit_are_1029(tmp_path):
+    ffmpeg("-f", "lavfi", "-i", "color=size=8000x6400:duration=0.04:rate=25", "-c:v", "mpeg4", tmp_path / "huge.avi")
+    with pytest.raises(errors.AppError) as exc:
+        probe(tmp_path / "huge.avi")
+    assert exc.value.entry.code == 1029 and "50 MP" in exc.value.message
+
+
+def test_probe_errors_name_no_folder(tmp_path):
+    scratch = tmp_path / "scratch" / "upload-1"
+    scratch.mkdir(parents=True)
+    (scratch / "junk.mp4").write_bytes(bytes(range(256)) * 64)
+    with pytest.raises(errors.AppError) as exc:
+        probe(scratch / "junk.mp4")
+    assert exc.value.entry.code == 1029
+    assert str(tmp_path) not in exc.value.message and "/scratch/" not in exc.value.message

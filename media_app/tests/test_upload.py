@@ -185,3 +185,10 @@ def test_over_long_optional_headers_use_the_seed_code(upload, tenant, media_samp
     assert response.status_code == 400
     assert response.json()["error"]["code"] == 1029 and str(limit) in response.json()["error"]["data"]
     assert not MediaFile.objects.for_account(tenant.account).exists()
+
+
+def test_decompression_bomb_upload_is_1029_and_not_kept(upload, tenant, decompression_bomb):
+    response = upload(tenant, decompression_bomb, "image/png")
+    assert response.status_code == 422 and response.json()["error"]["code"] == 1029
+    assert not MediaFile.objects.for_account(tenant.account).exists()
+    assert Account.objects.get(pk=tenant.account.pk).stored_media_bytes == 0

@@ -204,7 +204,7 @@ def test_unsafe_url_is_refused_before_any_request(server, received):
         attempt = sender.send(f"{server}/ok", BODY, HEADERS)
         refused = sender.send("ftp://8.8.8.8/", BODY, HEADERS)
     assert attempt.status is None and not attempt.ok
-    assert attempt.error == "host resolves to a loopback address (127.0.0.1)"
+    assert attempt.error == "host 127.0.0.1 is refused: it resolves to a loopback address"
     assert refused.error == "webhook URL must use http or https"
     assert received == []
 
