@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.defaults import page_not_found, server_error
 from rest_framework import exceptions as drf
-from rest_framework import serializers
+from rest_framework import parsers, serializers
 from rest_framework.response import Response
 
 from core import errors
@@ -33,6 +33,16 @@ def _first_error(detail: Any, prefix: str = "") -> tuple[str | None, str]:
             return _first_error(detail[index], f"{prefix}.{index}" if prefix else str(index))
         return _first_error(detail[0], prefix)
     return (prefix or None), str(detail)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's, with JSON nested deeper than Python's recursion limit a parse error (400), not a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise drf.ParseError("JSON is nested too deeply") from None
 
 
 def app_error_for(exc: Exception) -> AppError | None:

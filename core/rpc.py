@@ -280,6 +280,8 @@ def dispatch(request: HttpRequest, body: bytes, authenticate: Callable[[HttpRequ
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return _error(None, AppError(errors.RPC_PARSE_ERROR, data="the body is not valid JSON"))
+    except RecursionError:
+        return _error(None, AppError(errors.RPC_PARSE_ERROR, data="the body's JSON is nested too deeply"))
     auth = _Auth(request, authenticate)
     if isinstance(payload, list):
         if not payload:
