@@ -103,6 +103,42 @@ def bare_xhtml2pdf(merged_html: str, logo_path: str, n: int, warmup: int = 2, fo
     return times[warmup:]
 
 
+def profile_job(account, template, n: int) -> list[tuple[str, float]]:
+    """The documents job run in this process under cProfile: mean milliseconds per job
+    of the whole job and of each of its steps (cumulative, so nested steps overlap)."""
+    import cProfile
+    import pstats
+    from dataclasses import asdict
+
+    from documents import renderer
+    from documents import services as document_services
+    from documents.models import DocumentRequest
+
+    steps = {
+        "document_request_process": "whole job",
+        "render_document": "render (fields → HTML → PDF)",
+        "_asset_files": "assets as local files",
+        "_store": "storage write",
+        "_schedule_sweep": "sweep scheduled in Redis",
+        "_emit": "webhook event",
+        "_signal_finished": "long-poll signal",
+    }
+    profiler = cProfile.Profile()
+    for _ in range(n):
+        request = DocumentRequest.objects.create(
+            account=account, template=template, fields=VALUES, output=asdict(renderer.Output()), charged_credits=1
+        )
+        profiler.enable()
+        document_services.document_request_process(request_pk=request.pk)
+        profiler.disable()
+    stats = pstats.Stats(profiler).stats
+    cumulative: dict[str, float] = {}
+    for (_, _, function), (_, _, _, total, _) in stats.items():
+        if function in steps:
+            cumulative[function] = cumulative.get(function, 0.0) + total
+    return [(label, cumulative[name] * 1000 / n) for name, label in steps.items() if name in cumulative]
+
+
 def bare_two_processes(pool, merged_html: str, logo_path: str, per_process: int) -> float:
     """Documents per second of bare xhtml2pdf in two processes at once: "two cores' worth" as the
     machine gives them right now (on a shared machine that can be much less than two idle cores)."""
@@ -213,6 +249,7 @@ def run(args, env, children, workdir: Path) -> int:
         document_services._render(template, VALUES, renderer.Output(), isolated=False)
         service.append(time.perf_counter() - start)
     bare = list(bare_all)
+    job_profile = profile_job(account, template, args.n)
     import multiprocessing
 
     pool = multiprocessing.get_context("fork").Pool(2)  # forked now, before any server starts
@@ -271,17 +308,19 @@ def run(args, env, children, workdir: Path) -> int:
     }
     time.sleep(1.0)  # workers registered
 
-    def one_document(poll_client: httpx.Client) -> float:
-        """POST, then poll until Completed: the seconds until the URLs are known (then one download, untimed)."""
+    def one_document(poll_client: httpx.Client, wait: float = 0) -> float:
+        """POST, then poll until Completed (``wait``: long polls of that many seconds): the seconds
+        until the URLs are known (then one download, untimed)."""
         start = time.perf_counter()
         response = poll_client.post("/v1/content", json=body)
         assert response.status_code == 202, response.text
         request_id = response.json()["RequestId"]
         while True:
-            result = poll_client.get("/v1/content", params={"requestId": request_id}).json()
+            result = poll_client.get("/v1/content", params={"requestId": request_id, "wait": wait}).json()
             if result["Status"] != "InProgress":
                 break
-            time.sleep(args.poll_ms / 1000)
+            if not wait:
+                time.sleep(args.poll_ms / 1000)
         elapsed = time.perf_counter() - start
         assert result["Status"] == "Completed", result
         download = poll_client.get(result["URLs"][0])
@@ -295,10 +334,11 @@ def run(args, env, children, workdir: Path) -> int:
         start = time.perf_counter()
         client.get("/v1/content", params={"requestId": "00000000-0000-0000-0000-000000000000"})
         polls.append(time.perf_counter() - start)
-    e2e, bare_e2e = [], []
+    e2e, long_polled, bare_e2e = [], [], []
     for _ in range(args.n):
         bare_e2e.extend(bare_xhtml2pdf(merged, str(logo_path), 1, warmup=0))
         e2e.append(one_document(client))
+        long_polled.append(one_document(client, wait=20))
 
     from documents.models import DocumentRequest
 
@@ -348,7 +388,7 @@ def run(args, env, children, workdir: Path) -> int:
             later.append(time.perf_counter() - start)
 
     bare_ms, engine_ms, service_ms = median_ms(bare), median_ms(engine), median_ms(service)
-    e2e_ms, bare_e2e_ms = median_ms(e2e), median_ms(bare_e2e)
+    e2e_ms, long_ms, bare_e2e_ms = median_ms(e2e), median_ms(long_polled), median_ms(bare_e2e)
     pool.terminate()
     bare_two_cores = (bare_two_before + bare_two_after) / 2
     first_ms, later_ms, bare_links_ms = median_ms(first), median_ms(later), median_ms(bare_links)
@@ -356,7 +396,7 @@ def run(args, env, children, workdir: Path) -> int:
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"Invoice: {pages} page, 20 rows, logo, 'José Ñúñez, Łódź'; {cores} CPUs, load average {load}; "
-        f"n={args.n}, burst={args.burst}, links={args.links}"
+        f"n={args.n}, burst={args.burst}, links={args.links}; the job profile is cProfile's (means, inflated by profiling)"
     )
     print(f"{'measure':46} {'value':>10} {'bare then':>10} {'ratio':>7}  target")
     rows = [
@@ -389,8 +429,16 @@ def run(args, env, children, workdir: Path) -> int:
             f"{e2e_ms / bare_e2e_ms:.2f}x",
             "≤ 1.3x",
         ),
+        (
+            "POST → worker → storage → long poll (wait=20)",
+            f"{long_ms:.1f} ms",
+            f"{bare_e2e_ms:.1f} ms",
+            f"{long_ms / bare_e2e_ms:.2f}x",
+            "≤ 1.3x",
+        ),
         ("  of which: queued → claimed by a worker", f"{queue_wait:.1f} ms", "", "", ""),
         ("  of which: claimed → completed (render+store)", f"{worker_run:.1f} ms", "", "", ""),
+        *((f"  job in process: {name}", f"{ms:.1f} ms", f"{bare_ms:.1f} ms", "", "") for name, ms in job_profile),
         (
             "two workers, burst (documents/s)",
             f"{docs_per_second:.1f}/s",

@@ -360,6 +360,18 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _wait_seconds(raw: str | None) -> float:
+    if raw is None:
+        return 0.0
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= services.MAX_WAIT_SECONDS:
+        raise _invalid("wait", f"wait is a number of seconds from 0 to {services.MAX_WAIT_SECONDS:g}")
+    return seconds
+
+
 class ContentView(APIView):
     @extend_schema(
         request=ContentRequestSerializer,
@@ -385,7 +397,16 @@ class ContentView(APIView):
         parameters=[
             OpenApiParameter(
                 "requestId", OpenApiTypes.UUID, required=True, description="ID of the content generation request"
-            )
+            ),
+            OpenApiParameter(
+                "wait",
+                OpenApiTypes.NUMBER,
+                required=False,
+                description=(
+                    "Long poll: answer as soon as the request is Completed or Failed, or after this many seconds "
+                    f"(0-{services.MAX_WAIT_SECONDS:g}) with its status then. Default 0: answer at once."
+                ),
+            ),
         ],
         responses={200: ContentResultSerializer, **error_responses(400, 404)},
         examples=[
@@ -423,6 +444,7 @@ class ContentView(APIView):
         if not request_id:
             raise _invalid("requestId", "requestId is required")
         found = selectors.request_get(account=account_of(request), request_id=request_id)
+        found = services.request_wait(request=found, seconds=_wait_seconds(request.query_params.get("wait")))
         return Response(content_result(found, _base_url(request)))
 
 

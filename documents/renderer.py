@@ -10,6 +10,7 @@ mapping the caller prepared, and nothing else is fetched or read (see
 from __future__ import annotations
 
 import contextvars
+import functools
 import io
 import logging
 import math
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
-from jinja2 import ChainableUndefined, TemplateSyntaxError, nodes
+from jinja2 import ChainableUndefined, Template, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.filters import do_center, do_format, do_indent, do_replace, sync_do_join
@@ -436,6 +437,13 @@ _env.filters.update(
 )
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(source: str) -> Template:
+    """A template's source compiled once per process (a compiled template is immutable and
+    thread-safe): compiling is most of the time a small template's evaluation takes."""
+    return _env.from_string(source)
+
+
 def _error_line(exc: BaseException) -> int | None:
     lineno = getattr(exc, "lineno", None)
     tb = exc.__traceback__
@@ -467,7 +475,7 @@ def render_html(template_html: str, css: str, fields: dict[str, Any]) -> str:
     Budgeted: evaluation stops after :data:`TEMPLATE_SECONDS` and once the output
     passes :data:`MAX_HTML_CHARS`, with a :class:`TemplateError` naming the limit."""
     try:
-        template = _env.from_string(template_html)
+        template = _compiled(template_html)
     except TemplateSyntaxError as exc:
         raise TemplateError(f"Template syntax error on line {exc.lineno}: {exc.message}") from None
     context: dict[str, Any] = {}

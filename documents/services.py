@@ -4,6 +4,7 @@ signed download links and on-demand links."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import re
@@ -209,11 +210,17 @@ def asset_delete(*, account, template: DocumentTemplate, name: str) -> None:
 
 @contextlib.contextmanager
 def _asset_files(template: DocumentTemplate):
-    """The template's assets copied into a private directory: ``{name: path}``."""
+    """The template's assets as local files: ``{name: path}`` (copied into a private
+    directory when the storage is not a local folder)."""
     assets = DocumentAsset.objects.for_account(template.account_id).filter(template=template) if template.pk else []
     with tempfile.TemporaryDirectory(prefix="doc-render-") as workdir:
         paths = {}
         for asset in assets:
+            try:  # local storage: the stored file itself (read-only to the renderer), no copy
+                paths[asset.name] = default_storage.path(asset.storage_key)
+                continue
+            except NotImplementedError:
+                pass
             target = Path(workdir) / asset.name
             with default_storage.open(asset.storage_key, "rb") as source:
                 target.write_bytes(source.read())
@@ -291,10 +298,46 @@ def content_request_create(*, account, template: DocumentTemplate, fields: Any, 
     return request
 
 
+MAX_WAIT_SECONDS = 20.0
+
+
+def _finished_key(request: DocumentRequest) -> str:
+    return f"documents:finished:{request.request_id}"
+
+
+@functools.cache
+def _redis():
+    """One client (and connection pool) per process for every queue (they share one Redis):
+    django_rq builds a new pool, hence a new connection, on every ``get_connection``/``get_queue``."""
+    return django_rq.get_connection(JOB_QUEUE)
+
+
+def _signal_finished(request: DocumentRequest) -> None:
+    """Wake whoever waits in :func:`request_wait` (the key outlives any wait)."""
+    connection = _redis()
+    key = _finished_key(request)
+    connection.pipeline().rpush(key, 1).expire(key, int(MAX_WAIT_SECONDS) * 3).execute()
+
+
+def request_wait(*, request: DocumentRequest, seconds: float) -> DocumentRequest:
+    """``request`` once it is completed or failed, or after ``seconds`` (at most
+    :data:`MAX_WAIT_SECONDS`) as it is then: a blocking pop on the key the worker
+    pushes to when it finishes, so the answer comes as soon as the document does.
+    Checked after subscribing (the key persists), so a finish in between is not missed."""
+    if request.status in (DocumentRequest.Status.COMPLETED, DocumentRequest.Status.FAILED) or seconds <= 0:
+        return request
+    connection = _redis()
+    key = _finished_key(request)
+    if connection.blpop([key], timeout=min(seconds, MAX_WAIT_SECONDS)) is not None:
+        connection.rpush(key, 1)  # for any other waiter on the same request
+    request.refresh_from_db()
+    return request
+
+
 def enqueue_render(request: DocumentRequest) -> None:
     from documents import jobs
 
-    django_rq.get_queue(JOB_QUEUE).enqueue(
+    django_rq.get_queue(JOB_QUEUE, connection=_redis()).enqueue(
         jobs.document_request_run, request.pk, job_id=f"document-request-{request.request_id}"
     )
 
@@ -357,7 +400,7 @@ def _schedule_sweep(request: DocumentRequest) -> None:
     from documents import jobs
 
     with contextlib.suppress(Exception):  # a safety net, never a reason to fail a render
-        django_rq.get_queue("default").enqueue_at(
+        django_rq.get_queue("default", connection=_redis()).enqueue_at(
             request.started_at + _lease() + timedelta(seconds=5),
             jobs.document_request_sweep,
             job_id=f"document-sweep-{request.request_id}",
@@ -416,6 +459,7 @@ def document_request_process(*, request_pk: int) -> None:
             request.refresh_from_db()
             _emit(request, "document.completed")
             request_finished.send(sender=DocumentRequest, request=request)
+            transaction.on_commit(lambda: _signal_finished(request))
 
 
 def _finish_failed(request: DocumentRequest, description: str) -> int:
@@ -430,6 +474,7 @@ def _finish_failed(request: DocumentRequest, description: str) -> int:
             request.refresh_from_db()
             _emit(request, "document.failed")
             request_finished.send(sender=DocumentRequest, request=request)
+            transaction.on_commit(lambda: _signal_finished(request))
     return failed
 
 
