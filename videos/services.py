@@ -37,6 +37,7 @@ from videos import fetch
 from videos.compiler import compile_render, media_labels, run_ffmpeg
 from videos.inputs import inputs_check, usable_media
 from videos.models import Video
+from videos.player.services import page_forget
 from videos.selectors import video_webhook_json
 from videos.signals import render_finished
 from webhooks.services import event_emit
@@ -132,6 +133,7 @@ def video_delete(*, account: Account, video_id: str) -> None:
         raise AppError(errors.ERROR_DELETING_VIDEO_FILES, data=str(exc)) from exc
     if video.stored_bytes:
         storage_release(account=account, kind="video", nbytes=video.stored_bytes)
+    page_forget(video)
     video.delete()
 
 

@@ -77,9 +77,9 @@
     update();
   }
 
-  // Every 0.5 s for the first minute (a render usually takes seconds), then every 3 s.
+  // Every 0.25 s for the first minute (a render usually takes seconds), then every 3 s.
   function poll(stage, started) {
-    var wait = Date.now() - started < 60000 ? 500 : 3000;
+    var wait = Date.now() - started < 60000 ? 250 : 3000;
     fetch(stage.dataset.statusUrl, { cache: "no-store", credentials: "omit" })
       .then(function (response) {
         return response.json();
@@ -101,5 +101,5 @@
   var stage = document.getElementById("stage");
   track("view");
   if (stage.dataset.status === "done") initPlayer(stage);
-  else if (stage.dataset.status !== "error") setTimeout(poll, 500, stage, Date.now());
+  else if (stage.dataset.status !== "error") setTimeout(poll, 250, stage, Date.now());
 })();

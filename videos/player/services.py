@@ -7,10 +7,12 @@ Revoking clears the key, so every copy of the old token stops working at once
 
 from __future__ import annotations
 
+import functools
 import re
+import time
 from datetime import timedelta
 
-from django.core.cache import cache
+import django_rq
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,6 +31,21 @@ HEX_COLOR_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 MIN_CONTRAST = 4.5
 
 
+# Finished pages are kept in Redis (shared by every web process) and, for a moment, in the
+# process itself, so most opens of a popular page cost no round trip at all. A revoke, branding
+# change or delete drops both here and Redis at once; other processes let their copy go within
+# LOCAL_PAGE_S (the video files and beacons of a revoked page are refused at once).
+LOCAL_PAGE_S = 2.0
+LOCAL_PAGES_MAX = 1000
+_local_pages: dict[str, tuple[bytes, float]] = {}
+
+
+@functools.cache
+def redis_client():
+    """One Redis client (and connection pool) per process: ``django_rq.get_connection`` makes one per call."""
+    return django_rq.get_connection("default")
+
+
 def page_cache_key(page_key: str, *, embed: bool) -> str:
     return f"player:page:{page_key}:{int(embed)}"
 
@@ -37,10 +54,30 @@ def info_cache_key(page_key: str) -> str:
     return f"player:info:{page_key}"
 
 
+def cached_page(cache_key: str) -> bytes | None:
+    local = _local_pages.get(cache_key)
+    if local is not None and local[1] > time.monotonic():
+        return local[0]
+    html = redis_client().get(cache_key)
+    if html is not None:
+        remember_page(cache_key, html)
+    return html
+
+
+def remember_page(cache_key: str, html: bytes, ttl_s: int | None = None) -> None:
+    """Keep a finished page: locally for LOCAL_PAGE_S, and in Redis for ``ttl_s`` when given."""
+    if len(_local_pages) >= LOCAL_PAGES_MAX:
+        _local_pages.clear()
+    _local_pages[cache_key] = (html, time.monotonic() + LOCAL_PAGE_S)
+    if ttl_s is not None and ttl_s > 0:
+        redis_client().set(cache_key, html, ex=ttl_s)
+
+
 def page_forget_key(page_key: str) -> None:
-    cache.delete_many(
-        [page_cache_key(page_key, embed=False), page_cache_key(page_key, embed=True), info_cache_key(page_key)]
-    )
+    keys = [page_cache_key(page_key, embed=False), page_cache_key(page_key, embed=True), info_cache_key(page_key)]
+    for key in keys:
+        _local_pages.pop(key, None)
+    redis_client().delete(*keys)
 
 
 def page_forget(video: Video) -> None:

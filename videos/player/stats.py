@@ -18,11 +18,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections import Counter
 
 import django_rq
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,7 +33,7 @@ from videos.models import PageViewer, Video, VideoStatsDay
 from videos.player import analytics
 from videos.player.events import emit_cta_clicks, emit_first_view
 from videos.player.selectors import page_video
-from videos.player.services import info_cache_key
+from videos.player.services import info_cache_key, redis_client
 
 FLUSH_EVERY_S = 10
 VIEWER_DAYS = 30
@@ -44,20 +44,18 @@ COUNTS, VIEWERS = "player:c:", "player:u:"
 FLUSHING_COUNTS, FLUSHING_VIEWERS = "player:fc:", "player:fu:"
 
 
-def _redis():
-    return django_rq.get_connection("default")
-
-
 def _page_info(page_key: str) -> dict | None:
     """What a beacon needs of its page (cached: a beacon never reads the database twice)."""
-    info = cache.get(info_cache_key(page_key))
-    if info is None:
+    cached = redis_client().get(info_cache_key(page_key))
+    if cached is not None:
+        info = json.loads(cached)
+    else:
         video = page_video(page_key)
         info = {}
         if video is not None:
             info = {"a": video.account_id, "v": video.pk, "ctas": [c["id"] for c in video.ctas]}
         done = video is not None and video.status == Video.Status.DONE
-        cache.set(info_cache_key(page_key), info, 300 if done else 5)
+        redis_client().set(info_cache_key(page_key), json.dumps(info), ex=300 if done else 5)
     return info or None
 
 
@@ -74,7 +72,7 @@ def events_record(*, page_key: str, events: list, address: str, user_agent: str,
         return 0
     day = (now or timezone.now()).date()
     member = f"{info['a']}:{info['v']}:{day.isoformat()}"
-    pipe = _redis().pipeline(transaction=False)
+    pipe = redis_client().pipeline(transaction=False)
     for field, amount in counts.items():
         pipe.hincrby(COUNTS + member, field, amount)
     if counts["views"]:
@@ -96,7 +94,7 @@ def _schedule_flush() -> None:
 
 def stats_flush(*, video_pk: int | None = None) -> int:
     """Move counted events into the database (only ``video_pk``'s when given); returns batches written."""
-    redis = _redis()
+    redis = redis_client()
     written = 0
     with redis.lock(FLUSH_LOCK, timeout=120, blocking_timeout=60):
         # Batches a crashed flush took away but never wrote.

@@ -1,15 +1,14 @@
 """The public player page ``/p/<token>``, its files, its status and its analytics beacon.
 
 No login and no cookies: the token is the permission. A finished video's page is
-rendered once and kept in the cache (dropped on revoke, branding change or
-deletion), so later opens cost a signature check and one cache read.
+rendered once and kept in Redis and briefly in the process (see ``services.cached_page``),
+so later opens cost a signature check and at most one Redis read.
 """
 
 from __future__ import annotations
 
 import json
 
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -24,7 +23,7 @@ from templates_app.profiles import parse_profile
 from videos.models import Video
 from videos.player import stats, tokens
 from videos.player.selectors import page_branding, page_ctas, page_sources, page_video
-from videos.player.services import page_cache_key
+from videos.player.services import cached_page, page_cache_key, remember_page
 
 PAGE_CACHE_S = 300
 MAX_BEACON_BYTES = 4096
@@ -75,17 +74,18 @@ def page_view(request: HttpRequest, token: str) -> HttpResponse:
         return _not_found(request)
     embed = request.GET.get("embed") == "1"
     cache_key = page_cache_key(key, embed=embed)
-    html = cache.get(cache_key)
+    html = cached_page(cache_key)
     if html is None:
         video = page_video(key)
         if video is None:
             return _not_found(request)
-        html = _render_page(request, video, token, embed)
+        html = _render_page(request, video, token, embed).encode()
         if video.status == Video.Status.DONE:
             ttl = PAGE_CACHE_S
             if video.page_expires_at is not None:
                 ttl = min(ttl, int((video.page_expires_at - timezone.now()).total_seconds()))
-            cache.set(cache_key, html, ttl)
+            if ttl > 0:
+                remember_page(cache_key, html, ttl)
     response = HttpResponse(html)
     response["Cache-Control"] = "private, no-cache"
     response["Referrer-Policy"] = "strict-origin-when-cross-origin"
