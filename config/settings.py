@@ -191,7 +191,8 @@ if S3_BUCKET:
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT)},
+        # Jobs write under deterministic keys; a rerun replaces its earlier attempt's file.
+        "OPTIONS": {"location": str(MEDIA_ROOT), "allow_overwrite": True},
     }
 STORAGES = {
     "default": _default_storage,
@@ -212,6 +213,23 @@ RQ_QUEUES = {
     "webhooks": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 60},
 }
 RQ_SHOW_ADMIN_LINK = True
+RQ = {"WORKER_CLASS": "core.jobs.Worker"}  # sweeps job rows while it waits (core/jobs.py)
+# Job rows (core/jobs.py): a running attempt holds a lease of JOB_LEASE_S, renewed every
+# JOB_HEARTBEAT_S; workers sweep every JOB_SWEEP_S, so a dead worker's row is taken up again
+# within a minute.
+JOB_LEASE_S = int(os.environ.get("JOB_LEASE_S", "30"))
+JOB_HEARTBEAT_S = int(os.environ.get("JOB_HEARTBEAT_S", "10"))
+JOB_SWEEP_S = int(os.environ.get("JOB_SWEEP_S", "15"))
+# Per queue: how many attempts a job row gets (a crashed worker's attempt counts) before it fails
+# with a refund, and how often RQ retries a job function that raised (after `intervals` seconds).
+JOB_RETRY = {
+    "render": {"attempts": 3, "retries": 2, "intervals": [10, 60]},
+    "documents": {"attempts": 3, "retries": 2, "intervals": [5, 30]},
+    "webhooks": {"attempts": 1, "retries": 0, "intervals": []},
+    "default": {"attempts": 1, "retries": 0, "intervals": []},
+}
+# The sweep of every kind of job row, run by core.jobs.Worker.
+JOB_SWEEPS = ["videos.jobs.sweep", "documents.jobs.sweep"]
 
 # Who calls a JSON-RPC method: request -> principal, or raises AppError (core knows no app).
 RPC_AUTHENTICATOR = "accounts.auth.rpc_principal"

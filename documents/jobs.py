@@ -9,5 +9,5 @@ def document_request_run(request_pk: int) -> None:
     services.document_request_process(request_pk=request_pk)
 
 
-def document_request_sweep() -> None:
-    services.document_request_sweep()
+def sweep() -> int:
+    return services.document_request_sweep()

@@ -87,6 +87,8 @@ class DocumentRequest(TenantModel):
     # [{"name": ..., "key": ..., "content_type": ..., "size": ...}] in output order
     outputs = models.JSONField(default=list, blank=True)
     charged_credits = models.PositiveIntegerField(default=0)
+    attempts = models.IntegerField(default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)  # the running attempt's lease (core/jobs.py)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

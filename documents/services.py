@@ -25,6 +25,7 @@ from django.db.models import F
 from accounts.services import credits_charge, credits_refund
 from core import errors
 from core.errors import AppError
+from core.jobs import RowJob
 from core.links import link_claims, link_token
 from documents import clock, isolation, renderer
 from documents.models import DocumentAsset, DocumentRequest, DocumentTemplate, OnDemandLink
@@ -166,12 +167,8 @@ def template_delete(*, account, template: DocumentTemplate) -> None:
 
 
 def _store(key: str, data: bytes) -> None:
-    """Write ``data`` at exactly ``key`` (a rerun overwrites rather than adding a suffix)."""
-    if default_storage.exists(key):
-        default_storage.delete(key)
-    saved = default_storage.save(key, ContentFile(data))
-    if saved != key:  # a concurrent writer took the name: ours is identical content
-        default_storage.delete(saved)
+    """Write ``data`` at exactly ``key`` (the storage overwrites: a rerun replaces its earlier file)."""
+    default_storage.save(key, ContentFile(data))
 
 
 def asset_put(
@@ -294,7 +291,7 @@ def content_request_create(*, account, template: DocumentTemplate, fields: Any, 
             output=asdict(parsed),
             charged_credits=CREDITS_PER_DOCUMENT,
         )
-        transaction.on_commit(lambda: enqueue_render(request))
+        enqueue_render(request)
     return request
 
 
@@ -335,11 +332,7 @@ def request_wait(*, request: DocumentRequest, seconds: float) -> DocumentRequest
 
 
 def enqueue_render(request: DocumentRequest) -> None:
-    from documents import jobs
-
-    django_rq.get_queue(JOB_QUEUE, connection=_redis()).enqueue(
-        jobs.document_request_run, request.pk, job_id=f"document-request-{request.request_id}"
-    )
+    DOCUMENT_RENDER.enqueue(request)
 
 
 def request_urls(request: DocumentRequest, base_url: str = "") -> list[str]:
@@ -390,47 +383,50 @@ def _emit(request: DocumentRequest, event: str) -> None:
     event_emit(account=request.account, event=event, payload=payload)
 
 
-def _lease() -> timedelta:
-    """How long a claimed request may stay running: the queue's job timeout, plus a margin."""
-    return timedelta(seconds=settings.RQ_QUEUES[JOB_QUEUE]["DEFAULT_TIMEOUT"] + 30)
+class DocumentRender(RowJob):
+    """A document request is the documents job's unit of work (core/jobs.py runs its lifecycle)."""
+
+    model = DocumentRequest
+    queue = JOB_QUEUE
+    entry = "documents.jobs.document_request_run"
+    done = DocumentRequest.Status.COMPLETED
+    related = ("template", "account")
+
+    def job_id(self, request: DocumentRequest) -> str:
+        first = f"document-request-{request.request_id}"
+        return f"{first}-{request.attempts}" if request.attempts else first
+
+    def claim_fields(self, now) -> dict[str, Any]:
+        return {"started_at": now}
+
+    def stale_failure(self, request: DocumentRequest) -> dict[str, Any]:
+        return {
+            "failure_description": f"The render did not finish after {request.attempts} attempts "
+            "(the worker stopped each time); the credit was refunded",
+            "completed_at": clock.now(),
+        }
+
+    def on_failed(self, request: DocumentRequest) -> None:
+        credits_refund(account=request.account, amount=request.charged_credits)
+        _emit(request, "document.failed")
+        request_finished.send(sender=DocumentRequest, request=request)
+        transaction.on_commit(lambda: _signal_finished(request))
 
 
-def _schedule_sweep(request: DocumentRequest) -> None:
-    """If this worker dies mid-render, the RQ scheduler fails the request (and refunds it) once the lease ends."""
-    from documents import jobs
-
-    with contextlib.suppress(Exception):  # a safety net, never a reason to fail a render
-        django_rq.get_queue("default", connection=_redis()).enqueue_at(
-            request.started_at + _lease() + timedelta(seconds=5),
-            jobs.document_request_sweep,
-            job_id=f"document-sweep-{request.request_id}",
-        )
+DOCUMENT_RENDER = DocumentRender()
 
 
 def document_request_sweep() -> int:
-    """Fail (and refund) requests whose worker stopped mid-render: running for longer than the lease."""
-    stale = (
-        DocumentRequest.objects.unscoped()
-        .select_related("account")
-        .filter(status=DocumentRequest.Status.RUNNING, started_at__lt=clock.now() - _lease())
-    )
-    count = 0
-    for request in stale:
-        count += _finish_failed(request, "The render did not finish (the worker stopped); the credit was refunded")
-    return count
+    """Take requests back from dead workers (re-queued, or failed and refunded after the last attempt)."""
+    return DOCUMENT_RENDER.sweep()
 
 
 def document_request_process(*, request_pk: int) -> None:
     """The job: claim, render, store under deterministic keys, mark done last. Safe to run twice."""
-    started = (
-        DocumentRequest.objects.unscoped()
-        .filter(pk=request_pk, status=DocumentRequest.Status.QUEUED)
-        .update(status=DocumentRequest.Status.RUNNING, started_at=clock.now())
-    )
-    if not started:
-        return
-    request = DocumentRequest.objects.unscoped().select_related("template", "account").get(pk=request_pk)
-    _schedule_sweep(request)
+    DOCUMENT_RENDER.run(request_pk, _process)
+
+
+def _process(request: DocumentRequest) -> None:
     try:
         if request.template is None:
             raise AppError(errors.TEMPLATE_NOT_FOUND, detail="The template was deleted before the render")
@@ -447,35 +443,14 @@ def document_request_process(*, request_pk: int) -> None:
         else:
             log.exception("document request %s failed", request.request_id)
             description = "Internal error while rendering the document"
-        _finish_failed(request, description)
+        DOCUMENT_RENDER.fail(request, failure_description=description, completed_at=clock.now())
         return
     with transaction.atomic():
-        done = (
-            DocumentRequest.objects.unscoped()
-            .filter(pk=request.pk, status=DocumentRequest.Status.RUNNING)
-            .update(status=DocumentRequest.Status.COMPLETED, outputs=outputs, completed_at=clock.now())
-        )
-        if done:
+        if DOCUMENT_RENDER.complete(request, outputs=outputs, completed_at=clock.now()):
             request.refresh_from_db()
             _emit(request, "document.completed")
             request_finished.send(sender=DocumentRequest, request=request)
             transaction.on_commit(lambda: _signal_finished(request))
-
-
-def _finish_failed(request: DocumentRequest, description: str) -> int:
-    with transaction.atomic():
-        failed = (
-            DocumentRequest.objects.unscoped()
-            .filter(pk=request.pk, status=DocumentRequest.Status.RUNNING)
-            .update(status=DocumentRequest.Status.FAILED, failure_description=description, completed_at=clock.now())
-        )
-        if failed:
-            credits_refund(account=request.account, amount=request.charged_credits)
-            request.refresh_from_db()
-            _emit(request, "document.failed")
-            request_finished.send(sender=DocumentRequest, request=request)
-            transaction.on_commit(lambda: _signal_finished(request))
-    return failed
 
 
 # --- on-demand rendering (POST /v1/content/url, GET /d/<token>) ------------------------

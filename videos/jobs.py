@@ -9,5 +9,5 @@ def render_video(video_pk: int) -> None:
     services.video_render(video_pk=video_pk)
 
 
-def requeue_stale() -> int:
+def sweep() -> int:
     return services.requeue_stale()

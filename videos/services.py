@@ -11,22 +11,20 @@ import contextlib
 import logging
 import re
 import shutil
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import django_rq
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Account, Notification
 from accounts.services import credits_charge, credits_refund, notification_create, storage_release, storage_reserve
 from core import errors
 from core.errors import AppError
+from core.jobs import RowJob
 from media_app.models import MediaFile
 from media_app.services import ffmpeg_exe, media_delete_files, media_local_path, scratch_dir
 from templates_app.models import VideoTemplate
@@ -44,7 +42,6 @@ from webhooks.services import event_emit
 
 logger = logging.getLogger("videos")
 
-MAX_ATTEMPTS = 3
 _FPS_SUFFIX_RE = re.compile(r"_\d+fps$")
 FFMPEG_TIMEOUT_S = float(getattr(settings, "RENDER_FFMPEG_TIMEOUT_S", 600))
 
@@ -55,14 +52,6 @@ def video_cost(template: VideoTemplate) -> int:
 
 def _text(value: Any, limit: int) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
-
-
-def render_enqueue(video: Video) -> None:
-    """Queue the render once the current transaction commits (deterministic job id per attempt)."""
-    from videos.jobs import render_video
-
-    job_id = f"render-{video.public_id}-{video.attempts}"
-    transaction.on_commit(lambda: django_rq.get_queue("render").enqueue(render_video, video.pk, job_id=job_id))
 
 
 def video_create(*, account: Account, template_id: str, video: dict[str, Any]) -> Video:
@@ -140,40 +129,57 @@ def video_delete(*, account: Account, video_id: str) -> None:
 # -- the render ----------------------------------------------------------------
 
 
-def _lease() -> timedelta:
-    return timedelta(seconds=settings.RQ_QUEUES["render"]["DEFAULT_TIMEOUT"] + 60)
+class VideoRender(RowJob):
+    """A video row is the render job's unit of work (core/jobs.py runs its lifecycle)."""
 
+    model = Video
+    queue = "render"
+    entry = "videos.jobs.render_video"
+    running = Video.Status.PROCESSING
+    done = Video.Status.DONE
+    failed = Video.Status.ERROR
+    related = ("account__plan", "template")
 
-def _claim(video_pk: int) -> Video | None:
-    """Take the video from ``queued`` to ``processing``; ``None`` if someone else has it."""
-    claimed = (
-        Video.objects.unscoped()
-        .filter(pk=video_pk, status=Video.Status.QUEUED)
-        .update(status=Video.Status.PROCESSING, claimed_until=timezone.now() + _lease(), attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return None
-    return Video.objects.unscoped().select_related("account__plan", "template").get(pk=video_pk)
+    def job_id(self, video: Video) -> str:
+        return f"render-{video.public_id}-{video.attempts}"
 
+    def stale_failure(self, video: Video) -> dict[str, Any]:
+        reason = f"render did not finish after {video.attempts} attempts"
+        return _failure_fields(AppError(errors.ERROR_PROCESSING_VIDEO, data=reason))
 
-def _schedule_sweep(video: Video) -> None:
-    """If this worker dies, a scheduler runs the stale sweep when the lease ends."""
-    from videos.jobs import requeue_stale
-
-    with contextlib.suppress(Exception):  # the sweep is a safety net, never a reason to fail a render
-        django_rq.get_queue("default").enqueue_at(
-            video.claimed_until + timedelta(seconds=5),
-            requeue_stale,
-            job_id=f"sweep-{video.public_id}-{video.attempts}",
+    def on_failed(self, video: Video) -> None:
+        """Give the credits back, tell the account."""
+        if video.credits_charged:
+            credits_refund(account=video.account, amount=video.credits_charged)
+        notification_create(
+            account=video.account,
+            kind=Notification.Kind.RENDER_FAILED,
+            title=f"Video “{video.name or video.public_id}” failed",
+            message=video.status_message[:1000],
+            data={"videoID": video.public_id, "templateID": video.template_public_id, "code": video.status_code},
         )
+        _emit(video, "video.error")
+
+
+RENDER = VideoRender()
+
+
+def render_enqueue(video: Video) -> None:
+    """Queue the video's next render attempt once the current transaction commits."""
+    RENDER.enqueue(video)
 
 
 def video_render(*, video_pk: int) -> None:
     """The render job: claim, fetch, compile, encode each profile, poster, store, mark done."""
-    video = _claim(video_pk)
-    if video is None:
-        return
-    _schedule_sweep(video)
+    RENDER.run(video_pk, _render)
+
+
+def requeue_stale() -> int:
+    """Take videos back from dead workers (re-queued, or failed after the last attempt)."""
+    return RENDER.sweep()
+
+
+def _render(video: Video) -> None:
     workdir = scratch_dir() / f"render-{video.public_id}"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
@@ -287,15 +293,9 @@ def profile_runs(profiles: list[Profile], *, renditions: bool) -> list[tuple[Pro
 
 
 def _store(key: str, path: Path) -> str:
-    """Save under exactly ``key``, replacing a previous attempt's file."""
-    if default_storage.exists(key):
-        default_storage.delete(key)
+    """Save under exactly ``key`` (the storage overwrites a previous attempt's file)."""
     with open(path, "rb") as handle:
-        saved = default_storage.save(key, File(handle, name=key))
-    if saved != key:  # a concurrent attempt wrote the same key between exists() and save()
-        default_storage.delete(saved)
-        raise AppError(errors.ERROR_PROCESSING_VIDEO, data="another render of this video is storing its files")
-    return key
+        return default_storage.save(key, File(handle, name=key))
 
 
 class _Superseded(Exception):
@@ -307,22 +307,16 @@ def _finish(video: Video, out_files: list[dict], poster_key: str, duration_ms: i
     try:
         with transaction.atomic():
             storage_reserve(account=account, kind="video", nbytes=total)
-            now = timezone.now()
-            updated = (
-                Video.objects.unscoped()
-                .filter(pk=video.pk, status=Video.Status.PROCESSING, attempts=video.attempts)
-                .update(
-                    status=Video.Status.DONE,
-                    out_files=out_files,
-                    poster_key=poster_key,
-                    duration_ms=duration_ms,
-                    ctas=video.ctas,
-                    stored_bytes=total,
-                    status_code=None,
-                    status_message="",
-                    finished_at=now,
-                    claimed_until=None,
-                )
+            updated = RENDER.complete(
+                video,
+                out_files=out_files,
+                poster_key=poster_key,
+                duration_ms=duration_ms,
+                ctas=video.ctas,
+                stored_bytes=total,
+                status_code=None,
+                status_message="",
+                finished_at=timezone.now(),
             )
             if not updated:
                 raise _Superseded
@@ -371,61 +365,13 @@ def failure_text(exc: AppError) -> str:
     return f"{exc.entry.message}: {detail}" if detail else exc.entry.message
 
 
-def _fail(video: Video, exc: AppError) -> None:
-    """Mark the video failed, give the credits back, tell the account."""
+def _failure_fields(exc: AppError) -> dict[str, Any]:
     code = exc.entry.code
     if code not in (errors.ERROR_DOWNLOADING_MEDIAS.code, errors.STORED_VIDEOS_LIMIT.code):
         code = errors.ERROR_PROCESSING_VIDEO.code if code != errors.TEMPLATE_NOT_FOUND.code else code
-    message = failure_text(exc)
-    with transaction.atomic():
-        updated = (
-            Video.objects.unscoped()
-            .filter(pk=video.pk, status=Video.Status.PROCESSING, attempts=video.attempts)
-            .update(
-                status=Video.Status.ERROR,
-                status_code=code,
-                status_message=message[:2000],
-                finished_at=timezone.now(),
-                claimed_until=None,
-            )
-        )
-        if not updated:
-            return
-        if video.credits_charged:
-            credits_refund(account=video.account, amount=video.credits_charged)
-        notification_create(
-            account=video.account,
-            kind=Notification.Kind.RENDER_FAILED,
-            title=f"Video “{video.name or video.public_id}” failed",
-            message=message[:1000],
-            data={"videoID": video.public_id, "templateID": video.template_public_id, "code": code},
-        )
-        video.refresh_from_db()
-        _emit(video, "video.error")
+    return {"status_code": code, "status_message": failure_text(exc)[:2000], "finished_at": timezone.now()}
 
 
-def requeue_stale() -> int:
-    """Re-queue videos whose worker died mid-render (lease passed); fail them after MAX_ATTEMPTS."""
-    stale = list(
-        Video.objects.unscoped()
-        .select_related("account")
-        .filter(status=Video.Status.PROCESSING, claimed_until__lt=timezone.now())
-    )
-    count = 0
-    for video in stale:
-        if video.attempts >= MAX_ATTEMPTS:
-            _fail(
-                video,
-                AppError(errors.ERROR_PROCESSING_VIDEO, data=f"render did not finish after {video.attempts} attempts"),
-            )
-            continue
-        with transaction.atomic():
-            moved = (
-                Video.objects.unscoped()
-                .filter(pk=video.pk, status=Video.Status.PROCESSING, attempts=video.attempts)
-                .update(status=Video.Status.QUEUED, claimed_until=None)
-            )
-            if moved:
-                render_enqueue(video)
-                count += 1
-    return count
+def _fail(video: Video, exc: AppError) -> None:
+    """Mark the video failed, give the credits back, tell the account."""
+    RENDER.fail(video, **_failure_fields(exc))
