@@ -118,6 +118,8 @@ ROW_NOT_FOUND = _e(4041, "Row not found", 400, NOT_FOUND)
 DUPLICATE_VALUE = _e(4091, "Duplicate value", 400)
 SELECTOR_REQUIRED = _e(4002, "PUT and DELETE need an id or a where condition", 400)
 SLOW_QUERIES_LIMIT = _e(5031, "Too many slow queries; retry later", 503, RATE)
+# The database connection was lost mid-request (the next request reconnects).
+SERVICE_UNAVAILABLE = _e(5030, "Service temporarily unavailable; retry shortly", 503, API)
 
 # JSON-RPC 2.0 standard errors.
 RPC_PARSE_ERROR = _e(-32700, "Parse error")

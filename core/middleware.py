@@ -1,10 +1,16 @@
 """A request id on every request: in the logs and the X-Request-ID header, so
-that the id a client sees with a 5000 error finds the stack trace."""
+that the id a client sees with a 5000 error finds the stack trace; and a clean
+503 when the database connection drops mid-request."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+
+from django.http import HttpResponse
+
+from core import rest
+from core.http import json_error
 
 logger = logging.getLogger("core.request")
 
@@ -20,4 +26,10 @@ class RequestIdMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if (error := rest.unavailable(exception)) is not None:
+            if request.path.startswith(rest.API_PREFIXES):
+                return json_error(error, style="rpc" if request.path.startswith("/api") else "rest")
+            response = HttpResponse(error.message, status=503, content_type="text/plain; charset=utf-8")
+            response["Retry-After"] = error.headers["Retry-After"]
+            return response
         logger.exception("unhandled error request_id=%s path=%s", getattr(request, "request_id", "-"), request.path)

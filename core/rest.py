@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.defaults import page_not_found, server_error
 from rest_framework import exceptions as drf
@@ -71,8 +72,20 @@ def app_error_for(exc: Exception) -> AppError | None:
     return None
 
 
+DATABASE_GONE = (OperationalError, InterfaceError)  # the connection dropped or the server went away
+
+
+def unavailable(exc: Exception) -> AppError | None:
+    """503 for a database connection lost mid-request: nothing about it is the client's
+    fault, and the next request gets a fresh connection (Django drops an unusable one)."""
+    if not isinstance(exc, DATABASE_GONE):
+        return None
+    logger.warning("database unavailable: %s", exc)
+    return AppError(errors.SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
+
+
 def exception_handler(exc: Exception, context: dict) -> Response:
-    error = app_error_for(exc)
+    error = app_error_for(exc) or unavailable(exc)
     if error is None:
         request = context.get("request")
         request_id = getattr(request, "request_id", "-")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
@@ -267,6 +267,8 @@ def _call(auth: _Auth, request: HttpRequest, call: Any) -> dict[str, Any] | None
                 result = m.func(ctx, *args)
     except AppError as exc:
         return None if is_notification else _error(request_id, exc)
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: the whole request is a 503 (core.middleware)
     except Exception:
         logger.exception("unhandled JSON-RPC error request_id=%s method=%s", getattr(request, "request_id", "-"), name)
         error = AppError(errors.INTERNAL_ERROR, data=f"request id {getattr(request, 'request_id', '-')}")

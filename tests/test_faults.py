@@ -13,18 +13,20 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
 import django_rq
+import httpx
 import psutil
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.models import Account
 from documents import services as documents
-from documents.models import DocumentRequest
+from documents.models import DocumentRequest, DocumentTemplate
 from tools import embedded_redis
 from videos.models import Video
 from videos.tests.helpers import greeting_script, new_template, upload_media
@@ -274,3 +276,37 @@ def test_restarting_redis_with_renders_and_deliveries_queued_loses_nothing(
     print(f"\nafter an empty Redis restart: 3 videos and 3 deliveries done in {time.monotonic() - restarted_at:.1f} s")
     assert sorted(r.body for r in receiver.requests) == [b'{"n":0}', b'{"n":1}', b'{"n":2}']
     assert set(WebhookDelivery.objects.for_account(tenant.account).values_list("status", flat=True)) == {"delivered"}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="drops a PostgreSQL server connection (pg_terminate_backend); SQLite has none to drop — CI runs it on PostgreSQL",
+)
+def test_a_database_connection_dropped_mid_request_is_a_clean_503_and_the_next_request_works(live_server, tenant):
+    template = documents.template_create(account=tenant.account, name="Certificate", html="<p>Hi</p>")
+    url = f"{live_server.url}/v1/templates/{template.template_id}"
+    with httpx.Client(headers={"Authorization": f"ApiKey {tenant.key}"}, timeout=60) as http:
+        assert http.get(url).status_code == 200  # the server thread holds a live connection
+        with transaction.atomic(), ThreadPoolExecutor(1) as pool:
+            DocumentTemplate.objects.unscoped().select_for_update().get(pk=template.pk)
+            answer = pool.submit(http.patch, url, json={"Name": "Renamed"})  # blocks on our row lock
+            deadline = time.monotonic() + GIVE_UP_S
+            with connection.cursor() as cursor:
+                while True:
+                    cursor.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                    )
+                    if waiting := [pid for (pid,) in cursor.fetchall()]:
+                        break
+                    assert time.monotonic() < deadline, "the request never reached the database"
+                    time.sleep(0.05)
+                for pid in waiting:
+                    cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            response = answer.result()
+        assert response.status_code == 503, response.text
+        assert response.headers["Retry-After"] == "5"
+        assert response.json()["error"]["code"] == 5030
+        renamed = http.patch(url, json={"Name": "Renamed"})
+        assert renamed.status_code == 200, renamed.text
+    assert DocumentTemplate.objects.unscoped().get(pk=template.pk).name == "Renamed"
