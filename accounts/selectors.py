@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.apps import apps
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 from accounts.models import Account, ApiKey, Notification
 
@@ -24,22 +25,15 @@ class Meter:
         return min(100, round(100 * self.used / self.limit))
 
 
-def _template_count(account: Account) -> int:
-    """Templates are counted where the templates app defines them (video and document)."""
-    total = 0
-    for model in apps.get_app_config("templates_app").get_models():
-        if getattr(model, "counts_toward_template_quota", False):
-            total += model.objects.for_account(account).count()
-    return total
-
-
 def account_usage(*, account: Account) -> list[Meter]:
     """The usage snapshot shown on the overview and returned by Account_Get."""
+    # Templates live in an app above this one: settings name the selector that counts them.
+    template_count = import_string(settings.TEMPLATE_COUNT_SELECTOR)
     plan = account.plan
     return [
         Meter("videos", "Stored videos", account.stored_video_bytes, plan.max_video_bytes, "bytes"),
         Meter("media", "Stored media", account.stored_media_bytes, plan.max_media_bytes, "bytes"),
-        Meter("templates", "Templates", _template_count(account), plan.max_templates, "count"),
+        Meter("templates", "Templates", template_count(account=account), plan.max_templates, "count"),
     ]
 
 

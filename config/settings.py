@@ -228,6 +228,8 @@ JOB_RETRY = {
     "webhooks": {"attempts": 1, "retries": 0, "intervals": []},
     "default": {"attempts": 1, "retries": 0, "intervals": []},
 }
+# The plan's template quota counts video templates (accounts shows usage; templates_app sits above it).
+TEMPLATE_COUNT_SELECTOR = "templates_app.selectors.template_count"
 # The sweep of every kind of job row, run by core.jobs.Worker.
 JOB_SWEEPS = ["videos.jobs.sweep", "documents.jobs.sweep"]
 

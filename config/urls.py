@@ -21,6 +21,7 @@ from core.health import healthz
 from core.rpc import rpc_view
 from media_app.links import media_file_view
 from media_app.views import upload_view
+from templates_app.auth import template_authenticate
 from videos.links import download_view
 from videos.maker.public import public_video_view, style_preview_view
 
@@ -43,7 +44,7 @@ rest_urls = (
 )
 
 urlpatterns = [
-    path("api/upload", upload_view, name="upload"),
+    path("api/upload", upload_view, {"authenticate_template": template_authenticate}, name="upload"),
     path("api", rpc_view, name="rpc"),
     path("files/<str:token>", download_view, name="video-file"),
     path("c/<str:token>", recipient_link_view, name="campaign-link"),

@@ -12,10 +12,6 @@ from core.tenancy import TenantModel
 class DocumentTemplate(TenantModel):
     """An HTML/CSS template with declared fields (``documents.renderer.FieldSpec`` dicts)."""
 
-    # Document templates live here (not in templates_app) and are not part of the
-    # plan's template quota, which counts video templates.
-    counts_toward_template_quota = False
-
     class PageSize(models.TextChoices):
         A3 = "A3"
         A4 = "A4"

@@ -31,11 +31,7 @@ from documents import clock, isolation, renderer
 from documents.models import DocumentAsset, DocumentRequest, DocumentTemplate, OnDemandLink
 from documents.signals import link_rendered, request_finished
 from media_app.probe import check_image_header
-
-try:
-    from webhooks.services import event_emit
-except ImportError:  # the webhooks app is built in parallel; events start flowing once it exists
-    event_emit = None
+from webhooks.services import event_emit
 
 log = logging.getLogger(__name__)
 
@@ -371,8 +367,6 @@ def download_open(*, token: str) -> dict:
 
 
 def _emit(request: DocumentRequest, event: str) -> None:
-    if event_emit is None:
-        return
     payload = {
         "RequestId": str(request.request_id),
         "Status": request.api_status,

@@ -13,6 +13,7 @@ import imageio_ffmpeg
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db import models
 
 from accounts.models import Account
 from accounts.services import storage_release, storage_reserve
@@ -20,7 +21,7 @@ from core import errors
 from core.errors import AppError
 from media_app.models import MediaFile
 from media_app.probe import audio_loudness, matches_declared, probe
-from templates_app.models import VideoTemplate
+from media_app.selectors import media_get
 
 MAX_UPLOAD_BYTES = 50_000_000
 CHUNK_BYTES = 1024 * 1024
@@ -56,7 +57,7 @@ def media_upload(
     content_type: str,
     filename: str = "",
     description: str = "",
-    template: VideoTemplate | None = None,
+    template: models.Model | None = None,
 ) -> MediaFile:
     """Stream an upload to scratch, probe it, store it and record it.
 
@@ -119,24 +120,17 @@ def media_upload(
 def media_delete_files(*, account: Account, medias: list[MediaFile]) -> None:
     """Remove the files and rows of ``medias`` and give their bytes back to the quota."""
     for media in medias:
+        media.delete()  # first: a pre_delete receiver may refuse (templates_app: 1008, in use)
         with contextlib.suppress(FileNotFoundError):
             default_storage.delete(media.storage_key)
-        media.delete()
         storage_release(account=account, kind="media", nbytes=media.size)
 
 
 def media_delete(*, account: Account, media_id: str) -> None:
-    """1001 when not found, 1008 while a template's script uses it."""
+    """1001 when not found; 1008 while a template's script uses it (refused by templates_app's receiver)."""
     media = MediaFile.objects.for_account(account).filter(public_id=media_id).first()
     if media is None:
         raise AppError(errors.MEDIA_NOT_FOUND, data=media_id, param="mediaID")
-    users = [
-        t.public_id
-        for t in VideoTemplate.objects.for_account(account).only("public_id", "media_ids")
-        if media_id in t.media_ids
-    ]
-    if users:
-        raise AppError(errors.MEDIA_IN_USE, data={"mediaID": media_id, "templateIDs": users})
     media_delete_files(account=account, medias=[media])
 
 
@@ -164,8 +158,6 @@ PATTERNS = {("audiolevel", "info")}
 
 def media_apply_pattern(*, account: Account, media_id: str, pattern: str, mode: str, params: dict) -> dict:
     """Analyses of a stored media; ``audiolevel``/``info`` measures its loudness."""
-    from media_app.selectors import media_get
-
     media = media_get(account=account, media_id=media_id)
     if (pattern, mode) not in PATTERNS:
         raise AppError(

@@ -7,6 +7,9 @@ never sits in memory whole and DATA_UPLOAD_MAX_MEMORY_SIZE does not apply.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.db import models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
@@ -17,7 +20,6 @@ from core.errors import AppError
 from core.http import json_error
 from media_app import services
 from media_app.json import media_json
-from templates_app.auth import template_authenticate
 
 
 def _header(request: HttpRequest, *names: str) -> str:
@@ -34,7 +36,9 @@ def bad_header(name: str, limit: int) -> AppError:
 
 
 @csrf_exempt
-def upload_view(request: HttpRequest) -> HttpResponse:
+def upload_view(request: HttpRequest, *, authenticate_template: Callable[..., models.Model]) -> HttpResponse:
+    """``authenticate_template`` (templates_app's, given by config/urls.py: that app sits above this
+    one) checks ``?templateID=&templateSecret=`` and returns the template a per-video upload joins."""
     if request.method != "POST":
         return json_error(
             AppError(errors.RPC_INVALID_REQUEST, data="POST the raw file to this URL"), style="rpc", status=405
@@ -42,7 +46,7 @@ def upload_view(request: HttpRequest) -> HttpResponse:
     try:
         template = None
         if "templateID" in request.GET:
-            template = template_authenticate(
+            template = authenticate_template(
                 request,
                 account_id=request.GET.get("accountID", ""),
                 template_id=request.GET.get("templateID", ""),

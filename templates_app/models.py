@@ -9,8 +9,6 @@ from core.tenancy import TenantModel
 class VideoTemplate(TenantModel):
     """A video template: one script (``inputScripts``) rendered to each output profile."""
 
-    counts_toward_template_quota = True
-
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         INACTIVE = "inactive", "Inactive"

@@ -18,3 +18,8 @@ def template_get(*, account: Account, template_id: str) -> VideoTemplate:
 def template_list(*, account: Account, offset: int = 0, limit: int = 50) -> tuple[int, list[VideoTemplate]]:
     queryset = VideoTemplate.objects.for_account(account)
     return queryset.count(), list(queryset[offset : offset + limit])
+
+
+def template_count(*, account: Account) -> int:
+    """Video templates of the account (the plan's template quota counts these)."""
+    return VideoTemplate.objects.for_account(account).count()

@@ -9,12 +9,14 @@ from django.db import transaction
 
 from accounts.models import Account
 from accounts.secrets import hash_secret, new_secret
-from accounts.selectors import _template_count
 from core import errors
 from core.errors import AppError
+from media_app.models import MediaFile
+from media_app.services import media_delete_files
 from templates_app.models import VideoTemplate
 from templates_app.profiles import COMMON_PROFILES, validate_profiles
 from templates_app.scripts import Script, parse_script
+from templates_app.selectors import template_count
 
 
 def _script_json(input_scripts: Any) -> Any:
@@ -35,8 +37,6 @@ def _script_json(input_scripts: Any) -> Any:
 
 def script_check(*, account: Account, input_scripts: Any) -> tuple[Any, Script]:
     """Parse and check a script against the account: 1009, 1005, 2006, 2007, 1001, 2003."""
-    from media_app.models import MediaFile
-
     raw = _script_json(input_scripts)
     script = parse_script(raw)
     media_ids = script.media_ids()
@@ -88,7 +88,7 @@ def template_create(
     """A new template and its secret (returned once; only its digest is kept)."""
     # Lock the account row so two concurrent creations cannot both pass the quota.
     Account.objects.select_for_update().filter(pk=account.pk).first()
-    if _template_count(account) >= account.plan.max_templates:
+    if template_count(account=account) >= account.plan.max_templates:
         raise AppError(errors.MAX_TEMPLATES, data={"limit": account.plan.max_templates})
     raw, script = script_check(account=account, input_scripts=input_scripts)
     profiles = profiles_check(account=account, out_profiles=out_profiles)
@@ -133,9 +133,6 @@ def template_update(*, account: Account, template_id: str, changes: dict[str, An
 @transaction.atomic
 def template_delete(*, account: Account, template_id: str) -> None:
     """Delete a template and its pending per-video uploads; its videos stay (with their templateID)."""
-    from media_app.models import MediaFile
-    from media_app.services import media_delete_files
-
     template = template_get_for_update(account=account, template_id=template_id)
     media_delete_files(account=account, medias=list(MediaFile.objects.for_account(account).filter(template=template)))
     template.delete()

@@ -36,7 +36,7 @@ from videos.compiler import compile_render, media_labels, run_ffmpeg
 from videos.inputs import inputs_check, usable_media
 from videos.models import Video
 from videos.player.services import page_forget
-from videos.selectors import video_webhook_json
+from videos.selectors import video_get, video_webhook_json
 from videos.signals import render_finished
 from webhooks.services import event_emit
 
@@ -83,8 +83,6 @@ def video_create(*, account: Account, template_id: str, video: dict[str, Any]) -
 
 
 def video_update(*, account: Account, video_id: str, changes: dict[str, Any]) -> Video:
-    from videos.selectors import video_get
-
     video = video_get(account=account, video_id=video_id)
     if isinstance(changes.get("name"), str):
         video.name = _text(changes["name"], 200)
@@ -97,8 +95,6 @@ def video_update(*, account: Account, video_id: str, changes: dict[str, Any]) ->
 
 
 def video_update_metadata(*, account: Account, video_id: str, metadata: str) -> Video:
-    from videos.selectors import video_get
-
     video = video_get(account=account, video_id=video_id)
     video.metadata = metadata
     video.save(update_fields=["metadata"])
@@ -112,8 +108,6 @@ def _stored_keys(video: Video) -> list[str]:
 
 def video_delete(*, account: Account, video_id: str) -> None:
     """Remove the files, give their bytes back to the quota (1007; 1030 if storage refuses)."""
-    from videos.selectors import video_get
-
     video = video_get(account=account, video_id=video_id)
     try:
         for key in _stored_keys(video):
