@@ -18,23 +18,32 @@ class UnscopedQuery(RuntimeError):
     pass
 
 
-def _mentions_account(kwargs: dict[str, Any]) -> bool:
-    return any(key == "account" or key.startswith(("account_", "account__")) for key in kwargs)
+# Lookups that pin rows to given accounts; anything else on the account (``account__isnull``,
+# ``account__name``, a Q object) could match every tenant's rows and does not scope a query.
+SCOPING_LOOKUPS = frozenset(
+    f"{field}{lookup}" for field in ("account", "account_id") for lookup in ("", "__exact", "__in")
+)
+
+
+def _scopes(kwargs: dict[str, Any]) -> bool:
+    return any(key in SCOPING_LOOKUPS and value is not None for key, value in kwargs.items())
 
 
 class TenantQuerySet(models.QuerySet):
     _scoped = False
+    _escaped = False  # .unscoped(): the only way to raw SQL, which no filter of ours can scope
 
     def _clone(self):
         clone = super()._clone()
         clone._scoped = self._scoped
+        clone._escaped = self._escaped
         return clone
 
     def _filter_or_exclude(self, negate, args, kwargs):
         clone = super()._filter_or_exclude(negate, args, kwargs)
         # Django's own uniqueness checks filter on the unique fields, which
         # always include the account for tenant models.
-        if not negate and _mentions_account(kwargs):
+        if not negate and _scopes(kwargs):
             clone._scoped = True
         return clone
 
@@ -74,6 +83,14 @@ class TenantQuerySet(models.QuerySet):
         self._guard()
         return super().iterator(chunk_size=chunk_size)
 
+    def raw(self, raw_query, params=(), translations=None, using=None):
+        if not self._escaped:
+            raise UnscopedQuery(
+                f"{self.model.__name__}.raw() ignores for_account(): write the account into the SQL "
+                f"and call it on {self.model.__name__}.objects.unscoped()"
+            )
+        return super().raw(raw_query, params, translations, using)
+
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     def for_account(self, account) -> TenantQuerySet:
@@ -83,7 +100,7 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
 
     def unscoped(self) -> TenantQuerySet:
         queryset = self.get_queryset()
-        queryset._scoped = True
+        queryset._scoped = queryset._escaped = True
         return queryset
 
 

@@ -114,6 +114,12 @@ def _validated(html: str, css: str, fields: Any, page_size: str, orientation: st
     return [asdict(spec) for spec in specs]
 
 
+def _check_owner(account, template: DocumentTemplate) -> None:
+    """Another tenant's template is not found (never a failed assertion, which ``python -O`` drops)."""
+    if template.account_id != account.pk:
+        raise AppError(errors.NOT_FOUND_ERROR, param="templateId", detail="Template not found")
+
+
 def template_create(
     *,
     account,
@@ -137,7 +143,7 @@ def template_create(
 
 def template_update(*, account, template: DocumentTemplate, **changes: Any) -> DocumentTemplate:
     """Change any of name, html, css, fields, page_size, orientation (others untouched)."""
-    assert template.account_id == account.pk
+    _check_owner(account, template)
     values = {
         "name": template.name,
         "html": template.html,
@@ -156,7 +162,7 @@ def template_update(*, account, template: DocumentTemplate, **changes: Any) -> D
 
 
 def template_delete(*, account, template: DocumentTemplate) -> None:
-    assert template.account_id == account.pk
+    _check_owner(account, template)
     keys = [asset.storage_key for asset in DocumentAsset.objects.for_account(account).filter(template=template)]
     template.delete()
     transaction.on_commit(lambda: [default_storage.delete(key) for key in keys])

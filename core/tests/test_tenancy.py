@@ -23,6 +23,13 @@ def notes(account, other_account):
         lambda: Notification.objects.filter(title="mine").delete(),
         lambda: list(Notification.objects.order_by("id").iterator()),
         lambda: Notification.objects.first(),
+        lambda: list(Notification.objects.filter(account__isnull=False)),
+        lambda: list(Notification.objects.filter(account__name__startswith="")),
+        lambda: list(Notification.objects.filter(account_id__gt=0)),
+        lambda: list(Notification.objects.filter(account=None)),
+        lambda: list(Notification.objects.exclude(account_id=0)),
+        lambda: list(Notification.objects.raw("SELECT * FROM accounts_notification")),
+        lambda: list(Notification.objects.filter(account_id__gt=0).raw("SELECT * FROM accounts_notification")),
     ],
 )
 def test_a_query_without_an_account_fails_closed(notes, query):
@@ -52,3 +59,20 @@ def test_model_validation_runs_scoped_unique_checks(tenant):
     duplicate = ApiKey(account=tenant.account, name="dup", key_id=key.key_id, secret_hash="0" * 64)
     with pytest.raises(Exception, match="already exists"):
         duplicate.full_clean()
+
+
+def test_only_exact_account_lookups_scope_a_query(notes, account, other_account):
+    mine, theirs = notes
+    assert list(Notification.objects.filter(account=account)) == [mine]
+    assert list(Notification.objects.filter(account_id=account.pk)) == [mine]
+    assert list(Notification.objects.filter(account__exact=account)) == [mine]
+    assert list(Notification.objects.filter(account__in=[account]).order_by("id")) == [mine]
+    assert list(Notification.objects.filter(account_id__in=[other_account.pk])) == [theirs]
+
+
+def test_raw_sql_needs_the_visible_escape(notes, account):
+    mine, _ = notes
+    sql = "SELECT * FROM accounts_notification WHERE account_id = %s"
+    assert list(Notification.objects.unscoped().raw(sql, [account.pk])) == [mine]
+    with pytest.raises(UnscopedQuery):
+        Notification.objects.for_account(account).raw(sql, [account.pk])
