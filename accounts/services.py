@@ -32,6 +32,7 @@ def plan_get(*, code: str) -> Plan:
         raise AppError(errors.ACCOUNT_TYPE_NOT_FOUND, data=code, param="plan") from None
 
 
+@transaction.atomic
 def api_key_create(*, account: Account, name: str) -> IssuedKey:
     key_id = new_secret()[:16]
     secret = new_secret()
@@ -39,6 +40,7 @@ def api_key_create(*, account: Account, name: str) -> IssuedKey:
     return IssuedKey(key=key, raw=f"psk_{key_id}_{secret}")
 
 
+@transaction.atomic
 def api_key_revoke(*, account: Account, key_id: int) -> ApiKey:
     key = ApiKey.objects.for_account(account).filter(pk=key_id).first()
     if key is None:
@@ -57,6 +59,7 @@ def api_key_touch(*, key: ApiKey) -> None:
         key.last_used_at = now
 
 
+@transaction.atomic
 def user_create(*, account: Account, email: str, password: str, role: str = User.Role.MANAGER) -> User:
     email = email.strip().lower()
     if User.objects.filter(email=email).exists():
@@ -83,6 +86,7 @@ def account_create(
     return account, user, issued
 
 
+@transaction.atomic
 def account_set_active(*, account: Account, active: bool) -> Account:
     Account.objects.filter(pk=account.pk).update(is_active=active)
     account.is_active = active
@@ -113,7 +117,8 @@ def storage_reserve(*, account: Account, kind: str, nbytes: int) -> None:
     """Count ``nbytes`` against the plan's storage quota, or raise 2000/2001.
 
     The check and the increment are one conditional UPDATE, so two uploads
-    racing for the last megabytes cannot both pass.
+    racing for the last megabytes cannot both pass. No transaction of its own:
+    the "quota reached" notice must outlive the refusal it comes with.
     """
     field, limit_field, entry, label = _STORAGE[kind]
     limit = getattr(account.plan, limit_field)
@@ -129,6 +134,7 @@ def storage_reserve(*, account: Account, kind: str, nbytes: int) -> None:
         notification_quota(account=account, label=label, reached=False)
 
 
+@transaction.atomic
 def storage_release(*, account: Account, kind: str, nbytes: int) -> None:
     field = _STORAGE[kind][0]
     Account.objects.filter(pk=account.pk).update(**{field: F(field) - nbytes})
@@ -140,6 +146,7 @@ def notification_create(
     return Notification.objects.create(account=account, kind=kind, title=title, message=message, data=data or {})
 
 
+@transaction.atomic
 def notification_quota(*, account: Account, label: str, reached: bool) -> None:
     """One notice per quota and level while the previous one is unread."""
     kind = Notification.Kind.QUOTA_REACHED if reached else Notification.Kind.QUOTA_NEARLY_REACHED
@@ -154,6 +161,7 @@ def notification_quota(*, account: Account, label: str, reached: bool) -> None:
     notification_create(account=account, kind=kind, title=title, message=message)
 
 
+@transaction.atomic
 def notification_mark_read(*, account: Account, notification_ids: list[int] | None) -> int:
     """Mark the given notifications (or all when ``None``) read; returns how many changed."""
     queryset = Notification.objects.for_account(account).filter(read_at__isnull=True)

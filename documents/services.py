@@ -120,6 +120,7 @@ def _check_owner(account, template: DocumentTemplate) -> None:
         raise AppError(errors.NOT_FOUND_ERROR, param="templateId", detail="Template not found")
 
 
+@transaction.atomic
 def template_create(
     *,
     account,
@@ -141,6 +142,7 @@ def template_create(
     return template
 
 
+@transaction.atomic
 def template_update(*, account, template: DocumentTemplate, **changes: Any) -> DocumentTemplate:
     """Change any of name, html, css, fields, page_size, orientation (others untouched)."""
     _check_owner(account, template)
@@ -161,6 +163,7 @@ def template_update(*, account, template: DocumentTemplate, **changes: Any) -> D
     return template
 
 
+@transaction.atomic
 def template_delete(*, account, template: DocumentTemplate) -> None:
     _check_owner(account, template)
     keys = [asset.storage_key for asset in DocumentAsset.objects.for_account(account).filter(template=template)]
@@ -173,6 +176,7 @@ def _store(key: str, data: bytes) -> None:
     default_storage.save(key, ContentFile(data))
 
 
+@transaction.atomic
 def asset_put(
     *, account, template: DocumentTemplate, name: str, content: bytes, content_type: str = ""
 ) -> DocumentAsset:
@@ -199,6 +203,7 @@ def asset_put(
     return asset
 
 
+@transaction.atomic
 def asset_delete(*, account, template: DocumentTemplate, name: str) -> None:
     asset = DocumentAsset.objects.for_account(account).filter(template=template, name=name).first()
     if asset is None:
@@ -456,6 +461,7 @@ def _process(request: DocumentRequest) -> None:
 # --- on-demand rendering (POST /v1/content/url, GET /d/<token>) ------------------------
 
 
+@transaction.atomic
 def link_create(*, account, template: DocumentTemplate, fields: Any, output: Any) -> OnDemandLink:
     parsed = parse_output(output if output is not None else {})
     if parsed.format != "PDF":

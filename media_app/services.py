@@ -13,7 +13,7 @@ import imageio_ffmpeg
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import models, transaction
 
 from accounts.models import Account
 from accounts.services import storage_release, storage_reserve
@@ -117,6 +117,7 @@ def media_upload(
     return media
 
 
+@transaction.atomic
 def media_delete_files(*, account: Account, medias: list[MediaFile]) -> None:
     """Remove the files and rows of ``medias`` and give their bytes back to the quota."""
     for media in medias:
@@ -126,6 +127,7 @@ def media_delete_files(*, account: Account, medias: list[MediaFile]) -> None:
         storage_release(account=account, kind="media", nbytes=media.size)
 
 
+@transaction.atomic
 def media_delete(*, account: Account, media_id: str) -> None:
     """1001 when not found; 1008 while a template's script uses it (refused by templates_app's receiver)."""
     media = MediaFile.objects.for_account(account).filter(public_id=media_id).first()

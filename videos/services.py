@@ -54,6 +54,7 @@ def _text(value: Any, limit: int) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
+@transaction.atomic
 def video_create(*, account: Account, template_id: str, video: dict[str, Any]) -> Video:
     """Accept a video for rendering: 1000, 1028, 1001-1004, 2005, 2000, 2004."""
     template = template_get(account=account, template_id=template_id)
@@ -82,6 +83,7 @@ def video_create(*, account: Account, template_id: str, video: dict[str, Any]) -
     return created
 
 
+@transaction.atomic
 def video_update(*, account: Account, video_id: str, changes: dict[str, Any]) -> Video:
     video = video_get(account=account, video_id=video_id)
     if isinstance(changes.get("name"), str):
@@ -94,6 +96,7 @@ def video_update(*, account: Account, video_id: str, changes: dict[str, Any]) ->
     return video
 
 
+@transaction.atomic
 def video_update_metadata(*, account: Account, video_id: str, metadata: str) -> Video:
     video = video_get(account=account, video_id=video_id)
     video.metadata = metadata
@@ -106,6 +109,7 @@ def _stored_keys(video: Video) -> list[str]:
     return keys + ([video.poster_key] if video.poster_key else [])
 
 
+@transaction.atomic
 def video_delete(*, account: Account, video_id: str) -> None:
     """Remove the files, give their bytes back to the quota (1007; 1030 if storage refuses)."""
     video = video_get(account=account, video_id=video_id)

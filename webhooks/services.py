@@ -91,6 +91,7 @@ def _check_events(events: list[str] | None, *, template_id: str | None) -> list[
     return sorted(set(events), key=events.index)
 
 
+@transaction.atomic
 def webhook_create(
     *, account: Account, url: str, template_id: str | None = None, events: list[str] | None = None
 ) -> Webhook:
@@ -117,6 +118,7 @@ def webhook_get(*, account: Account, webhook_id: str) -> Webhook:
     return webhook
 
 
+@transaction.atomic
 def webhook_update(*, account: Account, webhook_id: str, url: str | None = None, active: bool | None = None) -> Webhook:
     webhook = webhook_get(account=account, webhook_id=webhook_id)
     if url is not None:
@@ -132,10 +134,12 @@ def webhook_update(*, account: Account, webhook_id: str, url: str | None = None,
     return webhook
 
 
+@transaction.atomic
 def webhook_delete(*, account: Account, webhook_id: str) -> None:
     webhook_get(account=account, webhook_id=webhook_id).delete()
 
 
+@transaction.atomic
 def webhook_rotate_secret(*, account: Account, webhook_id: str, now: datetime | None = None) -> Webhook:
     """A new secret; the old one keeps signing (beside it) for the overlap period."""
     webhook = webhook_get(account=account, webhook_id=webhook_id)
@@ -219,6 +223,7 @@ def delivery_get(*, account: Account, delivery_id: str) -> WebhookDelivery:
     return delivery
 
 
+@transaction.atomic
 def delivery_redeliver(*, account: Account, delivery_id: str, now: datetime | None = None) -> WebhookDelivery:
     """Send a delivery again: a new attempt cycle, same body, same ``webhook-id``."""
     now = now or timezone.now()

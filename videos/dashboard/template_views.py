@@ -9,7 +9,6 @@ else (neither in the session nor in a message), so it is shown exactly once.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -63,14 +62,13 @@ def template_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         changes = form.changes()
         try:
-            with transaction.atomic():
-                template, secret = services.template_create(
-                    account=request.account,
-                    name=changes["name"],
-                    description=changes["description"],
-                    input_scripts=changes["inputScripts"],
-                    out_profiles=changes["outProfiles"],
-                )
+            template, secret = services.template_create(
+                account=request.account,
+                name=changes["name"],
+                description=changes["description"],
+                input_scripts=changes["inputScripts"],
+                out_profiles=changes["outProfiles"],
+            )
         except AppError as exc:
             form.add_app_error(exc)
         else:
@@ -87,8 +85,7 @@ def template_edit(request: HttpRequest, template_id: str) -> HttpResponse:
     form = TemplateForm(request.POST, account=request.account, template=template)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                services.template_update(account=request.account, template_id=template_id, changes=form.changes())
+            services.template_update(account=request.account, template_id=template_id, changes=form.changes())
         except AppError as exc:
             form.add_app_error(exc)
         else:
@@ -102,10 +99,9 @@ def template_edit(request: HttpRequest, template_id: str) -> HttpResponse:
 def template_status(request: HttpRequest, template_id: str) -> HttpResponse:
     _template(request, template_id)
     try:
-        with transaction.atomic():
-            template = services.template_set_status(
-                account=request.account, template_id=template_id, status=request.POST.get("status", "")
-            )
+        template = services.template_set_status(
+            account=request.account, template_id=template_id, status=request.POST.get("status", "")
+        )
     except AppError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -117,8 +113,7 @@ def template_status(request: HttpRequest, template_id: str) -> HttpResponse:
 @require_POST
 def template_secret(request: HttpRequest, template_id: str) -> HttpResponse:
     _template(request, template_id)
-    with transaction.atomic():
-        template, secret = services.template_rotate_secret(account=request.account, template_id=template_id)
+    template, secret = services.template_rotate_secret(account=request.account, template_id=template_id)
     return _editor(request, template, secret=secret)
 
 
@@ -137,8 +132,7 @@ def template_render(request: HttpRequest, template_id: str) -> HttpResponse:
             "inputMedias": render_form.input_medias(),
         }
         try:
-            with transaction.atomic():
-                created = video_services.video_create(account=request.account, template_id=template_id, video=video)
+            created = video_services.video_create(account=request.account, template_id=template_id, video=video)
         except AppError as exc:
             render_form.add_app_error(exc)
         else:

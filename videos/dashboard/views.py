@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
@@ -37,8 +36,7 @@ def media_delete(request: HttpRequest, media_id: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "dashboard/videos/media_delete.html", {"media": item, "url": media_url(item)})
     try:
-        with transaction.atomic():
-            media_services.media_delete(account=request.account, media_id=media_id)
+        media_services.media_delete(account=request.account, media_id=media_id)
     except AppError as exc:
         if exc.entry is errors.MEDIA_NOT_FOUND:
             raise Http404("media not found") from None
