@@ -12,7 +12,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python tools/run.py
+	$(BIN)/python -m tools.run
 
 test: $(STAMP)
 	tools/system_deps.sh

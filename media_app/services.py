@@ -30,7 +30,7 @@ ACCEPTED_MAJOR_TYPES = ("video", "image", "audio")
 
 def ffmpeg_exe() -> str:
     """The configured ffmpeg binary, else the one the imageio-ffmpeg wheel ships."""
-    return getattr(settings, "FFMPEG_BINARY", "") or imageio_ffmpeg.get_ffmpeg_exe()
+    return settings.FFMPEG_BINARY or imageio_ffmpeg.get_ffmpeg_exe()
 
 
 def scratch_dir() -> Path:

@@ -1,22 +1,40 @@
-"""``make run``: the whole product on one machine, on its embedded defaults.
+"""``make run`` (``python -m tools.run``): the whole product on one machine, on its embedded defaults.
 
-Starts Redis (unless REDIS_URL is set), migrates, creates the demo account on
-the first run, then the web server, an RQ worker for every queue and the
-webhook dispatcher. Ctrl-C stops everything it started; data stays in var/.
+Creates var/ and its secret key on the first run, starts Redis (unless REDIS_URL
+is set) and waits for it, migrates, collects static files, creates the demo
+account, then the web server, an RQ worker for every queue and the webhook
+dispatcher. Ctrl-C stops everything it started; data stays in var/.
+
+Why not a Procfile run by honcho: the one-off steps must run in order, after
+Redis answers and before the long-running processes start, and the embedded
+Redis needs its socket path handed to every child; honcho would still need this
+script (or a shell wrapper) around it, so this script stays the one place.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from tools import embedded_redis
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("VAR_DIR", ROOT / "var"))
 PYTHON = sys.executable
+
+
+def _secret_key() -> str:
+    """The development key, kept in var/ so sessions and signed links survive a restart."""
+    key_file = VAR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
 
 
 def _stop(signum, frame) -> None:
@@ -25,10 +43,9 @@ def _stop(signum, frame) -> None:
 
 def main() -> int:
     signal.signal(signal.SIGTERM, _stop)  # stop the children on `kill` too, not only on Ctrl-C
-    sys.path.insert(0, str(ROOT))
-    from tools import embedded_redis
-
+    VAR.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
+    env.setdefault("SECRET_KEY", _secret_key())
     children: list[subprocess.Popen] = []
     if "REDIS_URL" not in env:
         socket_path = VAR / "redis.sock"
@@ -59,9 +76,8 @@ def main() -> int:
                 workers,
             ],
             [PYTHON, "manage.py", "rqworker", "render", "documents", "webhooks", "default", "--with-scheduler"],
+            [PYTHON, "manage.py", "webhook_dispatcher"],
         ]
-        if (ROOT / "webhooks" / "management" / "commands" / "webhook_dispatcher.py").exists():
-            commands.append([PYTHON, "manage.py", "webhook_dispatcher"])
         for command in commands:
             children.append(subprocess.Popen(command, cwd=ROOT, env=env))
         print(

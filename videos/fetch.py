@@ -45,7 +45,7 @@ def download(url: str, target: Path, *, expected: str) -> tuple[Path, MediaInfo]
     requested, and the client connects only to the addresses netguard approved
     at connect time (no DNS rebinding). ``TIMEOUT_S`` bounds the whole download.
     """
-    allow_loopback = getattr(settings, "WEBHOOKS_ALLOW_LOOPBACK", False)
+    allow_loopback = settings.WEBHOOKS_ALLOW_LOOPBACK
     deadline = threading.local()
     deadline.at = time.monotonic() + TIMEOUT_S
     current = url

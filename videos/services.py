@@ -43,7 +43,7 @@ from webhooks.services import event_emit
 logger = logging.getLogger("videos")
 
 _FPS_SUFFIX_RE = re.compile(r"_\d+fps$")
-FFMPEG_TIMEOUT_S = float(getattr(settings, "RENDER_FFMPEG_TIMEOUT_S", 600))
+FFMPEG_TIMEOUT_S = settings.RENDER_FFMPEG_TIMEOUT_S
 
 
 def video_cost(template: VideoTemplate) -> int:
