@@ -34,7 +34,8 @@ def start(socket_path: Path, data_dir: Path, *, persist: bool) -> subprocess.Pop
         "warning",
     ]
     args += ["--appendonly", "yes", "--appendfsync", "everysec"] if persist else ["--save", "", "--appendonly", "no"]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    # Its own session: a terminal's Ctrl-C reaches whoever started it, who stops it last.
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
     client = redis.Redis(unix_socket_path=str(socket_path))
     deadline = time.monotonic() + 10
     while True:

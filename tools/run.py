@@ -79,7 +79,8 @@ def main() -> int:
             [PYTHON, "manage.py", "webhook_dispatcher"],
         ]
         for command in commands:
-            children.append(subprocess.Popen(command, cwd=ROOT, env=env))
+            # Own sessions: Ctrl-C reaches only this script, which stops them in reverse order (Redis last).
+            children.append(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True))
         print(
             f"\n  Dashboard:  http://127.0.0.1:{port}/\n  API docs:   http://127.0.0.1:{port}/api/docs/\n"
             f"  JSON-RPC:   http://127.0.0.1:{port}/api\n  Ctrl-C stops everything.\n",
@@ -92,14 +93,17 @@ def main() -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        for child in reversed(children):
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in reversed(children):
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        # The web server and the workers first, Redis last: nothing loses its Redis while stopping.
+        processes, redis = (children[1:], children[:1]) if "REDIS_URL" not in os.environ else (children, [])
+        for group in (processes, redis):
+            for child in group:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in group:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
 
 
 if __name__ == "__main__":
