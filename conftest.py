@@ -159,7 +159,6 @@ def api(client, tenant):
             if data is not None and method != "get":
                 kwargs.setdefault("content_type", "application/json")
             return getattr(client, method)(path, data, **kwargs)
-            return getattr(client, method)(path, data, **kwargs)
 
         def get(self, path, data=None, **extra):
             return self._call("get", path, data, **extra)

@@ -7,6 +7,7 @@ import json
 from accounts import selectors, services
 from accounts.models import Account, Notification
 from core import rpc
+from core.dates import iso_z
 
 rpc.struct(
     "Meter",
@@ -59,7 +60,7 @@ def notification_json(notification: Notification) -> dict:
         "title": notification.title,
         "message": notification.message,
         "data": json.dumps(notification.data),
-        "date": notification.created_at.isoformat().replace("+00:00", "Z"),
+        "date": iso_z(notification.created_at),
         "read": notification.read_at is not None,
     }
 

@@ -13,6 +13,7 @@ from accounts.models import Account
 from campaigns import links
 from campaigns.models import Campaign, Recipient
 from core import errors
+from core.dates import iso_z
 from core.errors import AppError
 
 CSV_COLUMNS = ["key", "email", "status", "error_code", "error_message", "video_id", "document_id", "link"]
@@ -20,7 +21,7 @@ CSV_CHUNK_ROWS = 1000
 
 
 def _iso(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+    return iso_z(value) if value else None
 
 
 def campaign_get(*, account: Account, campaign_id: str) -> Campaign:

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.auth import account_of
 from core import errors
+from core.dates import iso_z
 from core.errors import AppError
 from core.http import file_response, json_error
 from core.openapi import error_responses
@@ -145,8 +146,8 @@ def template_json(template: DocumentTemplate) -> dict[str, Any]:
             {"Name": a.name, "ContentType": a.content_type, "Size": a.size}
             for a in selectors.asset_list(template=template)
         ],
-        "Created": template.created_at.isoformat().replace("+00:00", "Z"),
-        "Updated": template.updated_at.isoformat().replace("+00:00", "Z"),
+        "Created": iso_z(template.created_at),
+        "Updated": iso_z(template.updated_at),
     }
 
 
@@ -350,7 +351,7 @@ def content_result(request: DocumentRequest, base_url: str) -> dict[str, Any]:
         "URLs": services.request_urls(request, base_url),
     }
     if request.status == DocumentRequest.Status.COMPLETED:
-        body["ExpiresAt"] = services.download_expires_at(request).isoformat().replace("+00:00", "Z")
+        body["ExpiresAt"] = iso_z(services.download_expires_at(request))
     if request.status == DocumentRequest.Status.FAILED:
         body["FailureDescription"] = request.failure_description
     return body
@@ -482,7 +483,7 @@ class ContentUrlView(APIView):
         return Response(
             {
                 "URL": f"{_base_url(request)}/d/{link.token}",
-                "ExpiresAt": link.expires_at.isoformat().replace("+00:00", "Z"),
+                "ExpiresAt": iso_z(link.expires_at),
             }
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core import rpc
+from core.dates import iso_z
 from media_app.models import MediaFile
 
 rpc.struct(
@@ -44,5 +45,5 @@ def media_json(media: MediaFile) -> dict:
         "filename": media.filename,
         "description": media.description,
         "perVideo": media.per_video,
-        "date": media.created_at.isoformat().replace("+00:00", "Z"),
+        "date": iso_z(media.created_at),
     }

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models
 
+from core.dates import iso_z
 from personalization.models import Placeholder, Product, VisitorUser
 from personalization.query import ColumnType, ObjectSchema, QueryError
 
@@ -185,7 +186,7 @@ def to_json(value: Any) -> Any:
         # A number, as clients of the seed expect; prices have two decimals.
         return float(value)
     if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return iso_z(value)
     return value
 
 

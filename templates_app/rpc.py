@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from core import rpc
+from core.dates import iso_z
 from templates_app import selectors, services
 from templates_app.models import VideoTemplate
 
@@ -31,10 +32,6 @@ rpc.struct(
 rpc.struct("TemplatePage", {"total": "int", "items": "[]Template"})
 
 
-def _iso(value) -> str:
-    return value.isoformat().replace("+00:00", "Z")
-
-
 def template_json(template: VideoTemplate, secret: str | None = None) -> dict:
     body = {
         "templateID": template.public_id,
@@ -44,8 +41,8 @@ def template_json(template: VideoTemplate, secret: str | None = None) -> dict:
         "inputScripts": json.dumps(template.input_scripts),
         "outProfiles": template.out_profiles,
         "status": template.status,
-        "date": _iso(template.created_at),
-        "updated": _iso(template.updated_at),
+        "date": iso_z(template.created_at),
+        "updated": iso_z(template.updated_at),
     }
     if secret is not None:
         body["templateSecret"] = secret  # shown once: only its digest is stored

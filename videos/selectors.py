@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from core import errors
+from core.dates import iso_z
 from core.errors import AppError
 from videos.models import Video
 from videos.player import tokens
@@ -62,7 +63,7 @@ def video_json(video: Video) -> dict:
         "duration": video.duration_ms or 0,
         "outFiles": [{k: v for k, v in f.items() if k != "key"} for f in video.out_files],
         "status": status,
-        "date": video.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "date": iso_z(video.created_at, "milliseconds"),
         "data": video.data,
         "metadata": video.metadata,
         "thumbnail": {"fileID": f"{video.public_id}.poster"} if video.poster_key else None,

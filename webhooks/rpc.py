@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core import rpc
+from core.dates import iso_z
 from webhooks import selectors, services
 from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
@@ -56,7 +57,7 @@ rpc.struct("WebhookDeliveryPage", {"total": "int", "items": "[]WebhookDelivery"}
 
 
 def _iso(value) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+    return iso_z(value) if value else None
 
 
 def webhook_json(webhook: Webhook, *, with_secret: bool = False) -> dict:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from core.dates import iso_z
 from videos.models import Video
 from webhooks.services import event_emit
 
 
 def _now() -> str:
-    return timezone.now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_z(timezone.now(), "milliseconds")
 
 
 def emit_first_view(video: Video) -> None:

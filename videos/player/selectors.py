@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 
+from core.dates import iso_z
 from media_app.links import media_url
 from templates_app.scripts import VARIABLE_RE
 from videos.models import PageBranding, Video
@@ -37,7 +38,7 @@ def page_json(video: Video) -> dict:
     return {
         "url": page_url(video),
         "token": token,
-        "expires": expires.isoformat(timespec="seconds").replace("+00:00", "Z") if expires else None,
+        "expires": iso_z(expires, "seconds") if expires else None,
     }
 
 

@@ -305,17 +305,6 @@ def test_emit_is_rolled_back_with_the_callers_transaction(account, receiver):
     assert WebhookDelivery.objects.for_account(account).count() == 0
 
 
-def test_deliver_due_job_runs_on_a_real_rq_worker(account, receiver, run_jobs, django_capture_on_commit_callbacks):
-    import django_rq
-
-    services.webhook_create(account=account, template_id=TEMPLATE_ID, url=receiver.url())
-    with django_capture_on_commit_callbacks(execute=True):
-        emit(account)
-        django_rq.get_queue("webhooks").enqueue("webhooks.jobs.deliver_due", job_id="webhooks-deliver-due")
-    run_jobs("webhooks")
-    assert len(receiver.requests) == 1
-
-
 def test_disabling_an_endpoint_stops_its_pending_deliveries(account, receiver, dead_url):
     hook = services.webhook_create(account=account, template_id=TEMPLATE_ID, url=dead_url)
     now = timezone.now()
