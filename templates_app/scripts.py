@@ -213,6 +213,29 @@ def _source(raw: Any, etype: str, eid: str, inputs: dict[str, Input]) -> Source:
 
 
 def _element(raw: Any, index: int, inputs: dict[str, Input]) -> Element:
+    eid, etype = _identity(raw, index)
+    duration = _number(raw, "duration", eid, low=0, strict_low=True)
+    if duration is None and etype not in ("video", "audio"):
+        raise _bad(eid, "duration is required")
+    fields: dict[str, Any] = {"id": eid, "type": etype, "duration": duration, "play": _start(raw, etype, eid)}
+    fields.update(_geometry(raw, eid))
+    fields.update(_fades(raw, eid, duration))
+    zoom = _number(raw, "zoom", eid, low=1, high=3)
+    if zoom is not None:
+        fields["zoom"] = float(zoom)
+    if etype in MEDIA_TYPES:
+        if "source" not in raw:
+            raise _bad(eid, "source is required")
+        fields["source"] = _source(raw["source"], etype, eid, inputs)
+    if etype in ("text", "cta"):
+        fields.update(_lettering(raw, etype, eid))
+    if etype == "rectangle":
+        fields["color"] = _color(raw, "color", eid, "#000000")
+    return Element(**fields)
+
+
+def _identity(raw: Any, index: int) -> tuple[str, str]:
+    """The element's id and type, and no field its type does not have."""
     if not isinstance(raw, dict):
         raise _bad(f"#{index}", "element must be an object")
     eid = raw.get("id")
@@ -224,65 +247,58 @@ def _element(raw: Any, index: int, inputs: dict[str, Input]) -> Element:
     unknown = sorted(set(raw) - _FIELDS[etype])
     if unknown:
         raise _bad(eid, f"unknown field {unknown[0]!r} for a {etype}")
+    return eid, etype
 
-    duration = _number(raw, "duration", eid, low=0, strict_low=True)
-    if duration is None and etype not in ("video", "audio"):
-        raise _bad(eid, "duration is required")
+
+def _start(raw: dict, etype: str, eid: str) -> Play:
     if "play" not in raw or raw["play"] in (None, ""):
         if etype == "cta":
             raise errors.AppError(errors.CTA_START_EMPTY, data=eid)
-        play = Play()
-    else:
-        play = _play(raw["play"], eid)
-    fields: dict[str, Any] = {"id": eid, "type": etype, "duration": duration, "play": play}
+        return Play()
+    return _play(raw["play"], eid)
 
-    for name in ("x", "y"):
-        value = _number(raw, name, eid, low=-10_000, high=10_000)
-        if value is not None:
-            fields[name] = int(value)
-    for name in ("width", "height"):
-        value = _number(raw, name, eid, low=1, high=10_000)
-        if value is not None:
-            fields[name] = int(value)
+
+def _geometry(raw: dict, eid: str) -> dict[str, int]:
+    limits = {"x": (-10_000, 10_000), "y": (-10_000, 10_000), "width": (1, 10_000), "height": (1, 10_000)}
+    found = {name: _number(raw, name, eid, low=low, high=high) for name, (low, high) in limits.items()}
+    return {name: int(value) for name, value in found.items() if value is not None}
+
+
+def _fades(raw: dict, eid: str, duration: float | None) -> dict[str, float]:
     fade_in = _number(raw, "fadeIn", eid, low=0) or 0.0
     fade_out = _number(raw, "fadeOut", eid, low=0) or 0.0
     if duration is not None and fade_in + fade_out > duration:
         raise _bad(eid, "fadeIn + fadeOut is longer than the element")
-    fields.update(fade_in=float(fade_in), fade_out=float(fade_out))
+    fields = {"fade_in": float(fade_in), "fade_out": float(fade_out)}
     volume = _number(raw, "volume", eid, low=0, high=2)
     if volume is not None:
         fields["volume"] = float(volume)
-    zoom = _number(raw, "zoom", eid, low=1, high=3)
-    if zoom is not None:
-        fields["zoom"] = float(zoom)
+    return fields
 
-    if etype in MEDIA_TYPES:
-        if "source" not in raw:
-            raise _bad(eid, "source is required")
-        fields["source"] = _source(raw["source"], etype, eid, inputs)
-    if etype in ("text", "cta"):
-        for name in ("text", "url"):
-            value = raw.get(name)
-            if value is not None and not isinstance(value, str):
-                raise _bad(eid, f"{name} must be a string")
-            fields[name] = value or None
-        if etype == "text" and not fields["text"]:
-            raise _bad(eid, "text is required")
-        if etype == "cta" and not (fields["text"] or fields["url"]):
-            raise errors.AppError(errors.CTA_FIELD_REQUIRED, data=eid)
-        font = raw.get("font", "sans")
-        if not isinstance(font, str) or font.lower() not in FONTS:
-            raise _bad(eid, f"font must be one of {sorted(FONTS)}")
-        fields["font"] = FONTS[font.lower()]
-        size = _number(raw, "size", eid, low=4, high=500)
-        if size is not None:
-            fields["size"] = int(size)
-        fields["color"] = _color(raw, "color", eid, "#FFFFFF")
-        if etype == "cta":
-            fields["background"] = _color(raw, "background", eid, "#000000AA")
-    if etype == "rectangle":
-        fields["color"] = _color(raw, "color", eid, "#000000")
-    return Element(**fields)
+
+def _lettering(raw: dict, etype: str, eid: str) -> dict[str, Any]:
+    """Text and URL, font, size and colours of a text or CTA element."""
+    fields: dict[str, Any] = {}
+    for name in ("text", "url"):
+        value = raw.get(name)
+        if value is not None and not isinstance(value, str):
+            raise _bad(eid, f"{name} must be a string")
+        fields[name] = value or None
+    if etype == "text" and not fields["text"]:
+        raise _bad(eid, "text is required")
+    if etype == "cta" and not (fields["text"] or fields["url"]):
+        raise errors.AppError(errors.CTA_FIELD_REQUIRED, data=eid)
+    font = raw.get("font", "sans")
+    if not isinstance(font, str) or font.lower() not in FONTS:
+        raise _bad(eid, f"font must be one of {sorted(FONTS)}")
+    fields["font"] = FONTS[font.lower()]
+    size = _number(raw, "size", eid, low=4, high=500)
+    if size is not None:
+        fields["size"] = int(size)
+    fields["color"] = _color(raw, "color", eid, "#FFFFFF")
+    if etype == "cta":
+        fields["background"] = _color(raw, "background", eid, "#000000AA")
+    return fields
 
 
 def _check_references(elements: tuple[Element, ...]) -> None:
