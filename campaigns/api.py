@@ -148,6 +148,7 @@ class CampaignListView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("offset", int), OpenApiParameter("limit", int, description="At most 100")],
         responses={200: CampaignPageSerializer, **error_responses(400)},
+        operation_id="v1_campaigns_list",
         tags=["campaigns"],
     )
     def get(self, request):

@@ -7,3 +7,7 @@ from campaigns import services
 
 def campaign_build(build_pk: int) -> None:
     services.campaign_build(build_pk=build_pk)
+
+
+def campaign_sweep() -> int:
+    return services.campaign_sweep()

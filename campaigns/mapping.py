@@ -154,6 +154,9 @@ def evaluate(mapping: Mapping[str, Expression], row: Mapping[str, Any]) -> tuple
 
 def parse_csv(text: str, *, max_rows: int = MAX_CSV_ROWS) -> tuple[list[str], list[dict[str, str]]]:
     """A UTF-8 CSV with a header row → (columns, rows); a ``MappingError`` names the line of a bad row."""
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise MappingError(f"csv: line {line} contains a NUL character", param="audience.csv")
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
     try:
         header = next(reader, None)

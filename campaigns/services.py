@@ -14,8 +14,10 @@ twice; the render itself is the videos/documents job, with their own recovery.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,6 +28,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Account
@@ -48,6 +51,7 @@ from webhooks.services import event_emit
 log = logging.getLogger("campaigns")
 
 MAX_LINK_TTL_DAYS = 365
+MAX_BUILD_ATTEMPTS = 3
 BUILD_BATCH = 1000
 USER_COLUMNS = [name for name in OBJECTS["users"].fields]
 
@@ -65,9 +69,11 @@ def _template_of(*, account: Account, template_id: str) -> VideoTemplate | Docum
     if video is not None:
         return video
     try:
-        document = DocumentTemplate.objects.for_account(account).filter(template_id=template_id).first()
-    except Exception:  # not a UUID (ValidationError on PostgreSQL, ValueError elsewhere)
+        document_id = uuid.UUID(template_id)
+    except ValueError:
         document = None
+    else:
+        document = DocumentTemplate.objects.for_account(account).filter(template_id=document_id).first()
     if document is None:
         raise AppError(errors.TEMPLATE_NOT_FOUND, data=template_id, param="templateId")
     return document
@@ -108,6 +114,8 @@ def _where_query(where: str):
         query = parse_path(f"users/where/{where}", SCHEMAS)
     except QueryError as exc:
         raise _invalid("audience.where", f"audience.where: {exc}") from None
+    if query.modifiers != {"where"}:
+        raise _invalid("audience.where", "audience.where: a condition only (write a / inside a value as %2F)")
     return query
 
 
@@ -138,6 +146,8 @@ def _rows_of(audience: dict) -> tuple[str, list[str], list[dict[str, Any]]]:
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
             raise _invalid(f"audience.rows.{index}", f"audience.rows.{index}: each row is an object")
+        if "\\u0000" in json.dumps(row):
+            raise _invalid(f"audience.rows.{index}", f"audience.rows.{index}: NUL characters are not allowed")
         columns.update(dict.fromkeys(row))
     return "rows", list(columns), rows
 
@@ -272,11 +282,20 @@ def _store_rows(campaign: Campaign, rows: list[dict]) -> str:
 
 def _build_enqueue(campaign: Campaign) -> CampaignBuild:
     build = CampaignBuild.objects.create(account=campaign.account, campaign=campaign)
-    job_id = f"campaign-build-{build.pk}"
+    _build_queue(build)
+    return build
+
+
+def _build_queue(build: CampaignBuild) -> None:
+    """Queue the build's next attempt once the transaction commits (a job id per attempt)."""
+    job_id = f"campaign-build-{build.pk}-{build.attempts}"
     transaction.on_commit(
         lambda: django_rq.get_queue("default").enqueue("campaigns.jobs.campaign_build", build.pk, job_id=job_id)
     )
-    return build
+
+
+def _build_lease() -> timedelta:
+    return timedelta(seconds=settings.RQ_QUEUES["default"]["DEFAULT_TIMEOUT"] + 60)
 
 
 # -- build: the audience becomes recipient rows -----------------------------------------
@@ -313,23 +332,40 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 
 def campaign_build(*, build_pk: int) -> None:
     """The build job: every audience member not yet a recipient becomes one (safe to run again)."""
+    lease_end = timezone.now() + _build_lease()
     claimed = (
         CampaignBuild.objects.unscoped()
         .filter(pk=build_pk, status=CampaignBuild.Status.QUEUED)
-        .update(status=CampaignBuild.Status.RUNNING, attempts=1)
+        .update(status=CampaignBuild.Status.RUNNING, attempts=F("attempts") + 1, claimed_until=lease_end)
     )
     if not claimed:
         return
     build = CampaignBuild.objects.unscoped().select_related("campaign__account").get(pk=build_pk)
+    # If this worker dies, the scheduler runs the sweep when the lease ends: the build is taken up again.
+    with contextlib.suppress(Exception):  # a safety net, never a reason to fail the build
+        django_rq.get_queue("default").enqueue_at(
+            lease_end + timedelta(seconds=5),
+            "campaigns.jobs.campaign_sweep",
+            job_id=f"campaign-sweep-{build.pk}-{build.attempts}",
+        )
     campaign = build.campaign
     expressions = mapping.parse_mapping(campaign.fields)
     added = 0
-    for batch in _batches(_source_rows(campaign), BUILD_BATCH):
-        added += _add_recipients(campaign, expressions, batch)
+    try:
+        for batch in _batches(_source_rows(campaign), BUILD_BATCH):
+            added += _add_recipients(campaign, expressions, batch)
+    except Exception as exc:  # the rows built so far stay; the campaign goes on with them
+        log.exception("build %s of campaign %s failed", build.pk, campaign.public_id)
+        CampaignBuild.objects.unscoped().filter(pk=build.pk).update(
+            status=CampaignBuild.Status.FAILED,
+            added=added,
+            error=f"{type(exc).__name__}"[:2000],
+            finished_at=timezone.now(),
+        )
     now = timezone.now()
     with transaction.atomic():
         total = Recipient.objects.for_account(campaign.account).filter(campaign=campaign).count()
-        CampaignBuild.objects.unscoped().filter(pk=build.pk).update(
+        CampaignBuild.objects.unscoped().filter(pk=build.pk, status=CampaignBuild.Status.RUNNING).update(
             status=CampaignBuild.Status.DONE, added=added, finished_at=now
         )
         started = (
@@ -422,8 +458,25 @@ def campaign_pump(*, account: Account) -> int:
 
 
 def campaign_sweep() -> int:
-    """The backstop of the pump: queue renders for every account with a running render campaign
-    (a worker that died between finishing a render and queuing the next leaves a gap otherwise)."""
+    """The backstop: builds whose worker died (lease over) are queued again (failed after
+    ``MAX_BUILD_ATTEMPTS``), and every account with a running render campaign is pumped (a worker
+    that died between finishing a render and queuing the next leaves a gap otherwise)."""
+    for build in CampaignBuild.objects.unscoped().filter(
+        status=CampaignBuild.Status.RUNNING, claimed_until__lt=timezone.now()
+    ):
+        retry = build.attempts < MAX_BUILD_ATTEMPTS
+        with transaction.atomic():
+            moved = (
+                CampaignBuild.objects.unscoped()
+                .filter(pk=build.pk, status=CampaignBuild.Status.RUNNING, attempts=build.attempts)
+                .update(
+                    status=CampaignBuild.Status.QUEUED if retry else CampaignBuild.Status.FAILED,
+                    claimed_until=None,
+                    error="" if retry else "the build's worker stopped, again and again",
+                )
+            )
+            if moved and retry:
+                _build_queue(build)
     accounts = (
         Campaign.objects.unscoped()
         .filter(status=Campaign.Status.RUNNING, mode=Campaign.Mode.RENDER)

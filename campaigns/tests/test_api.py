@@ -139,6 +139,9 @@ def test_csv_campaign_renders_a_document_per_row(http, tenant, run_jobs):
         ({"rows": [{"n": "A"}]}, {"Plan": "n"}, "fields", "the template needs a value for Name"),
         ({"rows": [{"n": "A"}]}, {"Name": "n", "Age": "n"}, "fields.Age", "the template has no input 'Age'"),
         ({"rows": [{"n": "A"}], "where": ""}, {"Name": "n"}, "audience", "exactly one of"),
+        ({"where": "country=ES/limit/5"}, {"Name": "first_name"}, "audience.where", "a condition only"),
+        ({"csv": "n\nA\nB\x00\n"}, {"Name": "n"}, "audience.csv", "line 3 contains a NUL character"),
+        ({"rows": [{"n": "A"}, {"n": "\x00"}]}, {"Name": "n"}, "audience.rows.1", "NUL characters are not allowed"),
     ],
 )
 def test_bad_campaigns_are_400_naming_the_problem(http, tenant, audience, fields, param, message):
@@ -201,6 +204,17 @@ def test_other_tenants_campaigns_templates_and_users_are_not_found(http, tenant,
         },
     )
     assert response.status_code == 404 and response.json()["error"]["code"] == 1000
+    response = http.post(
+        "/v1/campaigns",
+        json={
+            "name": "x",
+            "templateId": "not-a-uuid",
+            "audience": {"where": ""},
+            "fields": {"Name": "first_name"},
+            "mode": "link",
+        },
+    )
+    assert response.status_code == 404 and response.json()["error"]["param"] == "templateId"
     response = http.post(
         "/v1/campaigns",
         json={

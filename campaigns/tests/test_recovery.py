@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns import services
-from campaigns.models import Campaign, Recipient
-from campaigns.tests.conftest import VIDEO_SCRIPT, make_users
+from campaigns.models import Campaign, CampaignBuild, Recipient
+from campaigns.tests.conftest import VIDEO_SCRIPT, make_document_template, make_users
 from conftest import RpcCaller
 from videos import services as video_services
 from videos.models import Video
@@ -100,3 +100,26 @@ def test_killed_worker_restarted_renders_every_recipient_once(client, tenant, tm
     videos = list(Video.objects.for_account(tenant.account))
     assert len(videos) == 6 and all(v.status == Video.Status.DONE for v in videos)
     assert sorted(recipients.values_list("video_id", flat=True)) == sorted(v.pk for v in videos)
+
+
+def test_a_build_whose_worker_died_is_taken_up_again(tenant, run_jobs):
+    make_users(tenant.account)
+    with transaction.atomic():
+        campaign = services.campaign_create(
+            account=tenant.account,
+            name="Orphan",
+            template_id=make_document_template(tenant.account),
+            audience={"where": ""},
+            fields={"Name": "first_name"},
+            mode="link",
+        )
+    # The build's worker died right after claiming it: running, lease over, no rows built.
+    build = CampaignBuild.objects.for_account(tenant.account).get()
+    CampaignBuild.objects.for_account(tenant.account).update(
+        status=CampaignBuild.Status.RUNNING, attempts=1, claimed_until=timezone.now() - timedelta(seconds=1)
+    )
+    services.campaign_sweep()
+    run_jobs("default")
+    build.refresh_from_db()
+    assert (build.status, build.attempts, build.added) == ("done", 2, 4)
+    assert Campaign.objects.for_account(tenant.account).get(pk=campaign.pk).status == "partial"  # Carla has no name
