@@ -10,12 +10,13 @@ The page itself is ``campaigns.views.recipient_link_view``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 
 from campaigns.models import Campaign
-from core.links import link_token
+from core.links import link_token_maker
 
 PURPOSE = "campaign"
 
@@ -24,11 +25,15 @@ def expires_at(campaign: Campaign) -> datetime:
     return campaign.created_at + timedelta(days=campaign.link_ttl_days)
 
 
-def recipient_link(
-    campaign: Campaign, recipient_pk: int, *, on_demand_token: str | None = None, base_url: str | None = None
-) -> str:
-    """The absolute link of a recipient (``PUBLIC_BASE_URL`` unless told otherwise)."""
-    base = settings.PUBLIC_BASE_URL if base_url is None else base_url
-    if on_demand_token:
-        return f"{base}/d/{on_demand_token}"
-    return f"{base}/c/{link_token(PURPOSE, {'r': recipient_pk}, expires_at=expires_at(campaign))}"
+def recipient_links(campaign: Campaign) -> Callable[[int, str | None], str]:
+    """``link(recipient_pk, on_demand_token)``: the absolute links of a campaign's recipients
+    (from ``PUBLIC_BASE_URL``), with one signer for all of them."""
+    base = settings.PUBLIC_BASE_URL
+    token = link_token_maker(PURPOSE, expires_at=expires_at(campaign))
+
+    def link(recipient_pk: int, on_demand_token: str | None = None) -> str:
+        if on_demand_token:
+            return f"{base}/d/{on_demand_token}"
+        return f"{base}/c/{token({'r': recipient_pk})}"
+
+    return link

@@ -95,7 +95,7 @@ def recipient_json(campaign: Campaign, recipient: Recipient) -> dict[str, Any]:
         "values": recipient.values,
         "videoId": recipient.video.public_id if recipient.video_id else None,
         "documentId": str(recipient.document_request.request_id) if recipient.document_request_id else None,
-        "link": links.recipient_link(campaign, recipient.pk, on_demand_token=link_token),
+        "link": links.recipient_links(campaign)(recipient.pk, link_token),
         "updatedAt": _iso(recipient.updated_at),
     }
 
@@ -135,6 +135,7 @@ def recipients_csv(*, campaign: Campaign, status: str | None = None) -> Iterator
             "document_link__token",
         )
     )
+    link = links.recipient_links(campaign)
     for count, (pk, key, email, state, code, message, video_id, document_id, link_token) in enumerate(
         rows.iterator(chunk_size=CSV_CHUNK_ROWS), start=1
     ):
@@ -147,7 +148,7 @@ def recipients_csv(*, campaign: Campaign, status: str | None = None) -> Iterator
                 message,
                 video_id or "",
                 document_id or "",
-                links.recipient_link(campaign, pk, on_demand_token=link_token),
+                link(pk, link_token),
             ]
         )
         if count % CSV_CHUNK_ROWS == 0:

@@ -8,6 +8,7 @@ The token is the permission; nothing is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,14 @@ from core.errors import AppError, ErrorEntry
 
 
 def link_token(purpose: str, claims: dict[str, Any], *, expires_at: datetime) -> str:
-    return signing.dumps({**claims, "exp": int(expires_at.timestamp())}, salt=f"links.{purpose}", compress=True)
+    return link_token_maker(purpose, expires_at=expires_at)(claims)
+
+
+def link_token_maker(purpose: str, *, expires_at: datetime) -> Callable[[dict[str, Any]], str]:
+    """``link_token`` for many links of one purpose and expiry, with one signer (a campaign's links file)."""
+    signer = signing.TimestampSigner(salt=f"links.{purpose}")  # what signing.dumps uses
+    expiry = int(expires_at.timestamp())
+    return lambda claims: signer.sign_object({**claims, "exp": expiry}, compress=True)
 
 
 def link_claims(
