@@ -207,7 +207,7 @@ JOB_RETRY = {
 # The plan's template quota counts video templates (accounts shows usage; templates_app sits above it).
 TEMPLATE_COUNT_SELECTOR = "templates_app.selectors.template_count"
 # The sweep of every kind of job row, run by core.jobs.Worker.
-JOB_SWEEPS = ["videos.jobs.sweep", "documents.jobs.sweep"]
+JOB_SWEEPS = ["videos.jobs.sweep", "documents.jobs.sweep", "campaigns.jobs.campaign_sweep"]
 
 # ffmpeg: the imageio-ffmpeg build unless FFMPEG_BINARY names another; one encode may run this long.
 FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="")
