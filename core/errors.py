@@ -8,7 +8,7 @@ an error ``type``. Services raise :class:`AppError`; each surface maps it once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -17,7 +17,8 @@ class ErrorEntry:
     code: int
     message: str
     http_status: int
-    type: str  # seed 003 "type" (and REST "code")
+    type: str  # seed 003 "type": the family (invalid_request_error, not_found_error, ...)
+    slug: str = ""  # seed 003 "code": a stable string, the constant's name unless _SLUGS says better
 
     def __str__(self) -> str:
         return f"{self.code} {self.message}"
@@ -129,6 +130,20 @@ RPC_INVALID_PARAMS = _e(-32602, "Invalid params")
 RPC_INTERNAL_ERROR = _e(-32603, "Internal error", 500, API)
 
 
+# REST "code" where the constant's lower-cased name would read worse; INVALID_REQUEST keeps seed 003's own example.
+_SLUGS = {
+    "INVALID_REQUEST": "invalid_request_error",
+    "UNAUTHORIZED": "invalid_api_key",
+    "NOT_FOUND_ERROR": "resource_not_found",
+    "GONE": "link_expired",
+    "INTERNAL_ERROR": "internal_error",
+}
+for _name, _entry in list(globals().items()):
+    if isinstance(_entry, ErrorEntry) and not _entry.slug:
+        globals()[_name] = replace(_entry, slug=_SLUGS.get(_name, _name.lower()))
+del _name, _entry
+
+
 def catalog() -> list[ErrorEntry]:
     """Every entry, in declaration order (used by docs and tests)."""
     return [value for value in globals().values() if isinstance(value, ErrorEntry)]
@@ -174,9 +189,10 @@ class AppError(Exception):
     def rest_error(self) -> dict[str, Any]:
         return {
             "error": {
-                "code": self.entry.type if self.entry.code >= 4000 and self.entry.code < 5000 else self.entry.code,
+                "code": self.entry.slug or self.entry.type,
                 "message": self.message,
                 "param": self.param,
                 "type": self.entry.type,
+                "number": self.entry.code,  # the catalogue number (the video API's code for the same error)
             }
         }

@@ -5,16 +5,25 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from core import errors
+
 ErrorSerializer = inline_serializer(
     "Error",
     {
         "error": inline_serializer(
             "ErrorBody",
             {
-                "code": serializers.CharField(help_text="Seed error code (number) or a REST error type"),
+                "code": serializers.CharField(
+                    help_text="Stable error code string, e.g. template_not_found, no_credit, account_locked"
+                ),
                 "message": serializers.CharField(),
                 "param": serializers.CharField(allow_null=True),
-                "type": serializers.CharField(),
+                "type": serializers.ChoiceField(
+                    choices=sorted({e.type for e in errors.catalog()}), help_text="The error's family (seed 003)"
+                ),
+                "number": serializers.IntegerField(
+                    help_text="The catalogue number; the JSON-RPC API uses it as its code for the same error"
+                ),
             },
         )
     },
@@ -28,6 +37,7 @@ _EXAMPLE = OpenApiExample(
             "message": "The request was invalid. Check the request parameters and try again.",
             "param": "templateId",
             "type": "invalid_request_error",
+            "number": 4000,
         }
     },
 )

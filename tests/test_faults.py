@@ -306,7 +306,7 @@ def test_a_database_connection_dropped_mid_request_is_a_clean_503_and_the_next_r
             response = answer.result()
         assert response.status_code == 503, response.text
         assert response.headers["Retry-After"] == "5"
-        assert response.json()["error"]["code"] == 5030
+        assert (response.json()["error"]["code"], response.json()["error"]["number"]) == ("service_unavailable", 5030)
         renamed = http.patch(url, json={"Name": "Renamed"})
         assert renamed.status_code == 200, renamed.text
     assert DocumentTemplate.objects.unscoped().get(pk=template.pk).name == "Renamed"

@@ -54,7 +54,7 @@ def test_wrong_secret_is_1018_on_rpc_and_401_on_rest(client, tenant, other_tenan
     response = client.get("/v1/account", HTTP_AUTHORIZATION="ApiKey psk_0000000000000000_" + "0" * 64)
     assert response.status_code == 401
     response = client.get("/v1/account", HTTP_X_ACCESS_KEY=tenant.account_id, HTTP_X_ACCESS_TOKEN="nope")
-    assert response.status_code == 401 and response.json()["error"]["code"] == 1018
+    assert response.status_code == 401 and response.json()["error"]["code"] == "bad_secret"
     assert client.get("/v1/account", HTTP_AUTHORIZATION="Basic bm90OmJhc2U2NA==").status_code == 401
 
 
@@ -89,7 +89,7 @@ def test_repeated_bad_secrets_lock_the_pair_out_with_1033(client, tenant, settin
     rest = client.get("/v1/account", REMOTE_ADDR="10.1.1.1", **tenant.auth_headers("access"))
     assert rest.status_code == 429
     assert int(rest["Retry-After"]) > 0
-    assert rest.json()["error"]["code"] == 1033
+    assert (rest.json()["error"]["code"], rest.json()["error"]["number"]) == ("account_locked", 1033)
     # a legitimate user at another address is not locked out
     assert "result" in rpc_call(client, tenant.rpc_url(), REMOTE_ADDR="10.2.2.2").json()
 

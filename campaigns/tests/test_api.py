@@ -203,7 +203,7 @@ def test_other_tenants_campaigns_templates_and_users_are_not_found(http, tenant,
             "mode": "link",
         },
     )
-    assert response.status_code == 404 and response.json()["error"]["code"] == 1000
+    assert response.status_code == 404 and response.json()["error"]["code"] == "template_not_found"
     response = http.post(
         "/v1/campaigns",
         json={

@@ -28,10 +28,25 @@ def test_rest_and_rpc_shapes():
     error = AppError(errors.TEMPLATE_NOT_FOUND, param="templateId", data={"templateID": "x"})
     assert error.rpc_error() == {"code": 1000, "message": "Template not found", "data": {"templateID": "x"}}
     body = error.rest_error()["error"]
-    assert body == {"code": 1000, "message": "Template not found", "param": "templateId", "type": "not_found_error"}
+    assert body == {
+        "code": "template_not_found",
+        "message": "Template not found",
+        "param": "templateId",
+        "type": "not_found_error",
+        "number": 1000,
+    }
     assert errors.TEMPLATE_NOT_FOUND.http_status == 404
     rest_only = AppError(errors.INVALID_REQUEST, param="Fields").rest_error()["error"]
     assert rest_only["code"] == rest_only["type"] == "invalid_request_error"
+
+
+def test_rest_codes_are_stable_distinct_strings():
+    slugs = [entry.slug for entry in errors.catalog()]
+    assert len(set(slugs)) == len(slugs) and all(slug.replace("_", "").isalpha() for slug in slugs)
+    named = {errors.TEMPLATE_NOT_FOUND: "template_not_found", errors.NO_CREDIT: "no_credit"}
+    named |= {errors.ACCOUNT_LOCKED: "account_locked", errors.INVALID_REQUEST: "invalid_request_error"}
+    for entry, slug in named.items():
+        assert AppError(entry).rest_error()["error"]["code"] == slug
 
 
 def test_rest_validation_errors_name_the_list_position():

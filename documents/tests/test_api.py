@@ -46,7 +46,7 @@ def download(client, url: str):
 def assert_error(response, status: int, param: str | None = None):
     assert response.status_code == status, response.content
     error = response.json()["error"]
-    assert set(error) == {"code", "message", "param", "type"}
+    assert set(error) == {"code", "message", "param", "type", "number"}
     if param is not None:
         assert error["param"] == param, error
     return error
@@ -283,7 +283,7 @@ def test_no_credit_is_402_and_nothing_queued(api, tenant, seed_template, django_
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = api.post("/v1/content", SEED_BODY)
     error = assert_error(response, 402)
-    assert error["code"] == 2004 and error["type"] == "quota_error"
+    assert (error["code"], error["number"], error["type"]) == ("no_credit", 2004, "quota_error")
     assert callbacks == [] and not DocumentRequest.objects.for_account(tenant.account).exists()
 
 
@@ -368,7 +368,7 @@ def test_on_demand_without_credit_is_402_and_renders_later(api, client, tenant, 
     url = api.post("/v1/content/url", SEED_BODY).json()["URL"]
     Account.objects.filter(pk=tenant.account.pk).update(credits=0)
     error = assert_error(download(client, url), 402)
-    assert error["code"] == 2004
+    assert (error["code"], error["number"]) == ("no_credit", 2004)
     assert not OnDemandLink.objects.for_account(tenant.account).get().cached_key
     Account.objects.filter(pk=tenant.account.pk).update(credits=1)
     assert download(client, url).status_code == 200

@@ -156,7 +156,7 @@ def test_plans_without_the_player_get_2004(client, db):
         "message": "Please upgrade your account to use Static Templates with Pirsonal Player",
     }
     rest = client.post("/v1/videos/" + "0" * 24 + "/page", {}, content_type="application/json", **free.auth_headers())
-    assert rest.status_code == 402 and rest.json()["error"]["code"] == 2004
+    assert rest.status_code == 402 and rest.json()["error"]["number"] == 2004
 
 
 def test_cta_links_are_http_or_https_only(rpc, run_jobs, django_capture_on_commit_callbacks):

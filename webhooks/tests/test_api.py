@@ -31,10 +31,11 @@ def test_errors_use_the_rest_shape(api):
     response = api.post("/v1/webhooks", {"templateID": TEMPLATE_ID, "url": "http://10.0.0.1/hook"})
     assert response.status_code == 400
     error = response.json()["error"]
-    assert error["code"] == 3003 and error["param"] == "url" and "private" in error["message"]
+    assert (error["code"], error["number"]) == ("bad_webhook_url", 3003)
+    assert error["param"] == "url" and "private" in error["message"]
     response = api.post("/v1/webhooks", {"templateID": "zz", "url": "https://1.2.3.4/"})
-    assert response.status_code == 404 and response.json()["error"]["code"] == 1000
-    assert api.get("/v1/webhooks/" + "0" * 24).json()["error"]["code"] == 3001
+    assert response.status_code == 404 and response.json()["error"]["code"] == "template_not_found"
+    assert api.get("/v1/webhooks/" + "0" * 24).json()["error"]["code"] == "webhook_not_found"
 
 
 def test_deliveries_and_redeliver(api, hook, tenant, receiver):
