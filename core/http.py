@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from typing import IO, Literal
 
-from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.core.files import File
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 from core.errors import AppError
 
@@ -40,13 +42,13 @@ def file_response(
 
 
 def ranged_file_response(
-    handle: IO[bytes], *, size: int, range_header: str, content_type: str, cache_control: str
+    handle: IO[bytes], *, size: int, range_header: str, content_type: str, cache_control: str, filename: str = ""
 ) -> HttpResponse:
     """A stored file for players: one ``bytes=a-b`` / ``bytes=a-`` / ``bytes=-n`` range as 206,
     416 for a range past the end, the whole file otherwise (several ranges included)."""
     match = RANGE_RE.match(range_header.strip())
     if match is None or match[1] == match[2] == "":
-        response = file_response(handle, content_type=content_type, cache_control=cache_control)
+        response = file_response(handle, content_type=content_type, cache_control=cache_control, filename=filename)
         response["Accept-Ranges"] = "bytes"
         return response
     if match[1]:
@@ -78,4 +80,20 @@ def ranged_file_response(
     response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = cache_control
     response["X-Content-Type-Options"] = "nosniff"
+    if filename:
+        response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
+
+
+def stored_file_response(
+    request: HttpRequest, handle: File, *, content_type: str, cache_control: str, filename: str = ""
+) -> HttpResponse:
+    """A download view's answer for a file opened from storage, honouring the request's ``Range``."""
+    return ranged_file_response(
+        handle,
+        size=handle.size,
+        range_header=request.headers.get("Range", ""),
+        content_type=content_type,
+        cache_control=cache_control,
+        filename=filename,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -9,7 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -19,7 +26,7 @@ from accounts.auth import account_of
 from core import errors
 from core.dates import iso_z
 from core.errors import AppError
-from core.http import file_response, json_error
+from core.http import json_error, ranged_file_response, stored_file_response
 from core.openapi import error_responses
 from documents import renderer, selectors, services
 from documents.models import DocumentRequest, DocumentTemplate
@@ -65,6 +72,12 @@ class OutputSerializer(serializers.Serializer):
         choices=renderer.QUALITIES,
         default="Display",
         help_text="Display ≈ 150 dpi, Print = 300 dpi and full-resolution images",
+    )
+    Resolution = serializers.IntegerField(
+        required=False,
+        min_value=renderer.RESOLUTION_LIMITS[0],
+        max_value=renderer.RESOLUTION_LIMITS[1],
+        help_text="dpi of PNG/JPG pages (default: the Quality's); refused for PDF. Any other Output key is a 400",
     )
     Package = serializers.BooleanField(default=False, help_text="One ZIP holding every output file")
     StrictPolicy = serializers.BooleanField(
@@ -178,13 +191,36 @@ def _template_values(data: Any, *, partial: bool) -> dict[str, Any]:
 
 class TemplateListView(APIView):
     @extend_schema(
-        responses={200: TemplateSerializer(many=True), **error_responses()},
+        parameters=[
+            OpenApiParameter(
+                "templateId",
+                OpenApiTypes.UUID,
+                OpenApiParameter.QUERY,
+                required=False,
+                description="Seed 003's form: the one template's information (an object, 404 if unknown)",
+            )
+        ],
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="TemplatesOrTemplate",
+                serializers=[TemplateSerializer(many=True), TemplateSerializer],
+                resource_type_field_name=None,
+                many=False,
+            ),
+            **error_responses(404),
+        },
         examples=[OpenApiExample("Templates", value=[TEMPLATE_EXAMPLE], response_only=True)],
+        operation_id="v1_templates_list",
         tags=["documents"],
     )
     def get(self, request):
-        """The account's document templates, most recently changed first."""
-        return Response([template_json(t) for t in selectors.template_list(account=account_of(request))])
+        """The account's document templates, most recently changed first; with ``?templateId=`` that one template."""
+        account = account_of(request)
+        template_id = request.query_params.get("templateId")
+        if template_id is not None:
+            template = selectors.template_get(account=account, template_id=template_id, param="templateId")
+            return Response(template_json(template))
+        return Response([template_json(t) for t in selectors.template_list(account=account)])
 
     @extend_schema(
         request=TemplateSerializer,
@@ -498,7 +534,8 @@ def file_download(request: HttpRequest, token: str) -> HttpResponse:
         entry = services.download_open(token=token)
     except AppError as exc:
         return json_error(exc)
-    return file_response(
+    return stored_file_response(
+        request,
         default_storage.open(entry["key"], "rb"),
         filename=entry["name"],
         content_type=entry["content_type"],
@@ -513,12 +550,17 @@ def link_download(request: HttpRequest, token: str) -> HttpResponse:
         link, data = services.link_open(token=token)
     except AppError as exc:
         return json_error(exc)
-    if data is not None:
-        response = HttpResponse(data, content_type=link.cached_content_type)
-        response["Content-Disposition"] = f'inline; filename="{link.cached_filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
-    return file_response(
+    if data is not None:  # rendered by this request
+        return ranged_file_response(
+            io.BytesIO(data),
+            size=len(data),
+            range_header=request.headers.get("Range", ""),
+            filename=link.cached_filename,
+            content_type=link.cached_content_type,
+            cache_control="private, no-store",
+        )
+    return stored_file_response(
+        request,
         default_storage.open(link.cached_key, "rb"),
         filename=link.cached_filename,
         content_type=link.cached_content_type,

@@ -44,6 +44,8 @@ QUALITIES = ("Display", "Print")
 DISPLAY_DPI = 150
 PRINT_DPI = 300
 QUALITY_DPI = {"Display": DISPLAY_DPI, "Print": PRINT_DPI}
+RESOLUTION_LIMITS = (36, 600)  # Output.Resolution, dpi of PNG/JPG pages: 600 dpi A4 is ~35 Mpx per page
+OUTPUT_KEYS = ("Format", "Quality", "Resolution", "Package", "StrictPolicy")
 PAGE_SIZES = {
     "A3": pagesizes.A3,
     "A4": pagesizes.A4,
@@ -143,13 +145,24 @@ class Output:
     quality: str = "Display"
     package: bool = False
     strict_policy: bool = False
+    resolution: int | None = None  # dpi of PNG/JPG pages; None: the Quality's
+
+    @property
+    def dpi(self) -> int:
+        return self.resolution or QUALITY_DPI[self.quality]
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> Output:
-        """The API's ``Output`` object (``Format``, ``Quality``, ``Package``, ``StrictPolicy``)."""
+        """The API's ``Output`` object (``Format``, ``Quality``, ``Resolution``, ``Package``, ``StrictPolicy``)."""
         data = data or {}
         if not isinstance(data, dict):
             raise FieldError(param="Output", message="Output must be an object")
+        unknown = [key for key in data if key not in OUTPUT_KEYS]
+        if unknown:
+            raise FieldError(
+                param=f"Output.{unknown[0]}",
+                message=f"Unknown Output key {unknown[0]!r}; known: {', '.join(OUTPUT_KEYS)}",
+            )
         fmt, quality = data.get("Format", "PDF"), data.get("Quality", "Display")
         if fmt not in FORMATS:
             raise FieldError(param="Output.Format", message=f"Format must be one of {', '.join(FORMATS)}")
@@ -158,7 +171,23 @@ class Output:
         for key in ("Package", "StrictPolicy"):
             if not isinstance(data.get(key, False), bool):
                 raise FieldError(param=f"Output.{key}", message=f"{key} must be a boolean")
-        return cls(fmt, quality, data.get("Package", False), data.get("StrictPolicy", False))
+        return cls(fmt, quality, data.get("Package", False), data.get("StrictPolicy", False), _resolution(data, fmt))
+
+
+def _resolution(data: dict[str, Any], fmt: str) -> int | None:
+    resolution = data.get("Resolution")
+    if resolution is None:
+        return None
+    if fmt == "PDF":
+        raise FieldError(
+            param="Output.Resolution", message="Resolution (dpi) applies to PNG and JPG; a PDF keeps its vector text"
+        )
+    low, high = RESOLUTION_LIMITS
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or not low <= resolution <= high:
+        raise FieldError(
+            param="Output.Resolution", message=f"Resolution must be a whole number of dpi, {low} to {high}"
+        )
+    return resolution
 
 
 # --- fields -------------------------------------------------------------------
@@ -668,7 +697,7 @@ def render_document(
     if output.format == "PDF":
         files = [(f"{basename}.pdf", content_type, pdf)]
     else:
-        pages = rasterize(pdf, fmt=output.format, dpi=QUALITY_DPI[output.quality])
+        pages = rasterize(pdf, fmt=output.format, dpi=output.dpi)
         if len(pages) == 1:
             files = [(f"{basename}.{extension}", content_type, pages[0])]
         else:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import errors
 from core.errors import AppError
-from core.http import file_response, json_error
+from core.http import json_error, stored_file_response
 from core.links import link_claims, link_token
 from media_app.models import MediaFile
 
@@ -40,4 +40,4 @@ def media_file_view(request: HttpRequest, token: str) -> HttpResponse:
             raise AppError(errors.MEDIA_NOT_FOUND) from None
     except AppError as exc:
         return json_error(exc, style="rpc")
-    return file_response(handle, content_type=media.mime, cache_control="private, max-age=300")
+    return stored_file_response(request, handle, content_type=media.mime, cache_control="private, max-age=300")

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import errors
 from core.errors import AppError
-from core.http import file_response, json_error
+from core.http import json_error, stored_file_response
 from core.links import link_claims, link_token
 from videos.models import Video
 
@@ -78,4 +78,4 @@ def download_view(request: HttpRequest, token: str) -> HttpResponse:
             raise AppError(errors.VIDEO_FILE_NOT_FOUND) from None
     except AppError as exc:
         return json_error(exc, style="rpc")
-    return file_response(handle, content_type=content_type, cache_control="private, max-age=300")
+    return stored_file_response(request, handle, content_type=content_type, cache_control="private, max-age=300")

@@ -104,6 +104,9 @@ def test_template_crud(api):
         ("Customer", "text", True, None),
         ("rows", "list", False, []),
     ]
+    assert api.get(f"/v1/templates?templateId={template_id}").json() == info  # seed 003's parameter form
+    missing = api.get("/v1/templates?templateId=c790fd3b-10ef-4a58-963b-b688e564eefa")
+    assert assert_error(missing, 404, "templateId")["code"] == "template_not_found"
 
     patched = api.patch(f"/v1/templates/{template_id}", {"Name": "Invoice v2"})
     assert patched.status_code == 200 and patched.json()["Name"] == "Invoice v2"
@@ -202,6 +205,15 @@ def test_content_images(
     assert round(image.info["dpi"][0]) == dpi
 
 
+@pytest.mark.parametrize("fmt", ["PNG", "JPG"])
+def test_content_image_resolution(api, client, seed_template, django_capture_on_commit_callbacks, run_jobs, fmt):
+    body = SEED_BODY | {"Output": {"Format": fmt, "Quality": "Print", "Resolution": 72}}
+    result = submit(api, body, django_capture_on_commit_callbacks, run_jobs)
+    assert result["Status"] == "Completed", result
+    image = Image.open(io.BytesIO(body_of(download(client, result["URLs"][0]))))
+    assert image.size == (595, 842) and round(image.info["dpi"][0]) == 72  # A4 at 72 dpi
+
+
 def test_content_package_zip(api, client, tenant, django_capture_on_commit_callbacks, run_jobs):
     template = services.template_create(
         account=tenant.account,
@@ -232,6 +244,10 @@ def test_content_package_zip(api, client, tenant, django_capture_on_commit_callb
         (json.dumps(SEED_BODY | {"Output": {"Format": "GIF"}}), "Output.Format"),
         (json.dumps(SEED_BODY | {"Output": {"Quality": "High"}}), "Output.Quality"),
         (json.dumps(SEED_BODY | {"Output": {"Package": "yes"}}), "Output.Package"),
+        (json.dumps(SEED_BODY | {"Output": {"Format": "PDF", "Resolution": 300}}), "Output.Resolution"),
+        (json.dumps(SEED_BODY | {"Output": {"Format": "PNG", "Resolution": 5000}}), "Output.Resolution"),
+        (json.dumps(SEED_BODY | {"Output": {"Format": "PNG", "Resolution": "72dpi"}}), "Output.Resolution"),
+        (json.dumps(SEED_BODY | {"Output": {"Format": "PDF", "Colour": "CMYK"}}), "Output.Colour"),
         (json.dumps(SEED_BODY | {"Fields": {"First Name": {"x": 1}, "Machine": "A"}}), "First Name"),
         # StrictPolicy: unknown and missing required fields name the field
         (json.dumps(SEED_BODY | {"Fields": {"First Name": "J", "Machine": "A", "Colour": "B"}}), "Colour"),
@@ -320,7 +336,10 @@ def test_download_urls_expire_after_30_minutes(
     result = submit(api, SEED_BODY, django_capture_on_commit_callbacks, run_jobs)
     url = result["URLs"][0]
     fake_clock.advance(minutes=29, seconds=59)
-    assert download(client, url).status_code == 200
+    whole = download(client, url)
+    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"
+    part = client.get(url.removeprefix("http://testserver"), HTTP_RANGE="bytes=-100")
+    assert part.status_code == 206 and body_of(part) == body_of(whole)[-100:]
     fake_clock.advance(seconds=1)
     error = assert_error(download(client, url), 410)
     assert "expired" in error["message"]
@@ -348,8 +367,9 @@ def test_on_demand_url(api, client, tenant, seed_template, fake_clock):
     # Later opens stream the cache: an edited template does not change the document, nor is it charged again.
     services.template_update(account=tenant.account, template=seed_template, html="<p>changed</p>")
     fake_clock.advance(days=29, hours=23)
-    second = download(client, url)
-    assert body_of(second) == first_pdf
+    second = client.get(url.removeprefix("http://testserver"), HTTP_RANGE="bytes=0-")
+    assert second.status_code == 206 and second["Content-Range"] == f"bytes 0-{len(first_pdf) - 1}/{len(first_pdf)}"
+    assert body_of(second) == first_pdf and 'filename="' in second["Content-Disposition"]
     assert credits(tenant) == before - 1
     link = OnDemandLink.objects.for_account(tenant.account).get()
     assert link.opens == 2 and link.first_opened_at is not None

@@ -192,3 +192,15 @@ def test_decompression_bomb_upload_is_1029_and_not_kept(upload, tenant, decompre
     assert response.status_code == 422 and response.json()["error"]["code"] == 1029
     assert not MediaFile.objects.for_account(tenant.account).exists()
     assert Account.objects.get(pk=tenant.account.pk).stored_media_bytes == 0
+
+
+def test_media_file_link_answers_ranges(client, upload, tenant, media_samples):
+    from media_app.links import media_url
+
+    upload(tenant, media_samples / "clip.mp4", "video/mp4")
+    url = media_url(MediaFile.objects.for_account(tenant.account).get())
+    size = (media_samples / "clip.mp4").stat().st_size
+    part = client.get(url, HTTP_RANGE="bytes=10-19")
+    assert part.status_code == 206 and part["Content-Range"] == f"bytes 10-19/{size}"
+    assert b"".join(part.streaming_content) == (media_samples / "clip.mp4").read_bytes()[10:20]
+    assert client.get(url, HTTP_RANGE=f"bytes={size}-").status_code == 416

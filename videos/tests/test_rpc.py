@@ -146,7 +146,11 @@ def test_update_links_delete(rpc, client, done_video, tenant, setup):
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "video/mp4"
     body = b"".join(response.streaming_content)
-    assert len(body) == links["files"][0]["size"]
+    assert len(body) == links["files"][0]["size"] and response["Accept-Ranges"] == "bytes"
+    part = client.get(url, HTTP_RANGE="bytes=100-199")  # a player seeking
+    assert part.status_code == 206 and part["Content-Range"] == f"bytes 100-199/{len(body)}"
+    assert b"".join(part.streaming_content) == body[100:200]
+    assert client.get(url, HTTP_RANGE=f"bytes={len(body)}-").status_code == 416
     assert client.get(links["thumbnail"])["Content-Type"] == "image/jpeg"
     assert client.get(url[:-3] + "xyz").status_code == 404
     row = Video.objects.unscoped().get(public_id=vid)
