@@ -69,7 +69,7 @@ def _components(kind: ObjectType) -> dict[str, dict[str, Any]]:
 def _responses(ok: dict[str, Any], description: str) -> dict[str, Any]:
     return {
         "200": {"description": description, "content": {"application/json": {"schema": ok}}},
-        "400": {"description": "Bad path or body, or `Row not found`: plain text naming the problem", "content": _TEXT},
+        "400": {"description": "Bad path or body: plain text naming the problem", "content": _TEXT},
         "401": {"description": "Missing or invalid API key, or plain HTTP", "content": _TEXT},
         "500": {"description": "Unexpected error, with a request id", "content": _TEXT},
         "503": {
@@ -127,8 +127,10 @@ def _paths(kind: ObjectType) -> dict[str, dict[str, Any]]:
             "get": {
                 **by_id,
                 "operationId": f"rest_{kind.name}_get",
-                "summary": f"One {kind.label.lower()}",
-                "responses": _responses(ref, "The record (400 `Row not found` otherwise)"),
+                "summary": f"One {kind.label.lower()}, as an array",
+                "responses": _responses(
+                    {"type": "array", "items": ref, "maxItems": 1}, "[the record], or [] when there is none"
+                ),
             },
             "put": {
                 **by_id,

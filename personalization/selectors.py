@@ -8,8 +8,6 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import Account
-from core import errors
-from core.errors import AppError
 from personalization.objects import ObjectType
 from personalization.query import Query
 
@@ -28,13 +26,6 @@ def record_list(*, account: Account, kind: ObjectType, query: Query) -> list[Any
     if query.column:
         return list(queryset.values_list(query.column, flat=True)[page])
     return list(queryset.values(*(query.columns or kind.fields))[page])
-
-
-def record_get(*, account: Account, kind: ObjectType, record_id: int, columns: list[str] | None = None) -> dict:
-    row = kind.model.objects.for_account(account).filter(id=record_id).values(*(columns or kind.fields)).first()
-    if row is None:
-        raise AppError(errors.ROW_NOT_FOUND)
-    return row
 
 
 def record_count(*, account: Account, kind: ObjectType, query: Query | None = None) -> int:

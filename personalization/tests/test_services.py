@@ -91,7 +91,7 @@ def test_record_list_pages_in_a_total_order(account):
 def test_datetimes_are_stored_in_utc(account):
     values = validate_record(USERS, {"email": "a@x.test", "last_seen": "2024-06-01T10:00:00+02:00"}, partial=False)
     uid = services.record_create(account=account, kind=USERS, values=values)
-    row = selectors.record_get(account=account, kind=USERS, record_id=uid)
+    [row] = selectors.record_list(account=account, kind=USERS, query=parse_path(f"users/{uid}", SCHEMAS))
     assert row["last_seen"] == datetime(2024, 6, 1, 8, tzinfo=UTC)
 
 
