@@ -25,6 +25,7 @@ from core import errors
 from media_app.probe import probe
 from templates_app.profiles import Profile
 from templates_app.scripts import Element, Timeline, TimelineItem, substitute
+from videos.textlayout import layout
 
 SAMPLE_RATE = 48000
 GLOBAL_ARGS = ("-nostdin", "-hide_banner", "-loglevel", "error")
@@ -175,21 +176,24 @@ def _draw_text(video, item: TimelineItem, text: str, canvas: _Canvas, *, box: st
     element = item.element
     x, y, w, h = canvas.box(element)
     size = max(4, round(element.size * canvas.sy))
+    border = max(2, size // 2) if box else 0  # the CTA's box grows by this around the text
+    laid = layout(text, family=element.font, size=size, width=max(1, w - 2 * border), height=max(1, h - 2 * border))
     options = {
-        "text": text,
+        "text": laid.text,
         # No %{...} expansion: the text is the customer's, printed as written.
         "expansion": "none",
-        "font": element.font,
-        "fontsize": size,
+        "fontfile": laid.font_file,
+        "fontsize": laid.size,
         "fontcolor": _ffmpeg_color(element.color),
-        # Centred in the element's box (the whole frame by default).
+        # The block of lines centred in the element's box (the whole frame by default), each line centred in it.
+        "text_align": "C",
         "x": f"{x}+({w}-text_w)/2",
         "y": f"{y}+({h}-text_h)/2",
         "alpha": _text_alpha(item),
         "enable": _during(item),
     }
     if box:
-        options.update(box=1, boxcolor=_ffmpeg_color(box), boxborderw=max(2, size // 2))
+        options.update(box=1, boxcolor=_ffmpeg_color(box), boxborderw=max(2, laid.size // 2))
     return video.filter("drawtext", **options)
 
 

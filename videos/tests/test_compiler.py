@@ -371,3 +371,37 @@ def test_image_zoom_moves_into_the_centre(tmp_path):
     assert start < middle < end and end == pytest.approx(80, abs=6)  # twice as large at the end
     with pytest.raises(errors.AppError):
         parse_script({"elements": [{"id": "t", "type": "text", "text": "x", "duration": 1, "zoom": 2}]})
+
+
+def _text_frame(tmp_path, element: dict):
+    script = parse_script({"width": 320, "height": 240, "background": "#203040", "elements": [element]})
+    return frame_at(render(tmp_path, script, MP4), 0.5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maximilian Alexander von Habsburg-Lothringen und Söhne",
+        "مرحبا بك في متجرنا يا صديقي العزيز",  # right to left
+        "欢迎光临我们的商店祝您购物愉快再见",  # CJK: no spaces, lines break between characters
+    ],
+)
+def test_long_text_wraps_inside_its_box(tmp_path, text):
+    box = {"x": 80, "y": 60, "width": 160, "height": 120}
+    frame = _text_frame(tmp_path, {"id": "name", "type": "text", "text": text, "duration": 1, "size": 28} | box)
+    background = Image.new("RGB", frame.size, (0x20, 0x30, 0x40))
+    drawn = ImageChops.difference(frame, background).convert("L").point(lambda p: 255 if p > 40 else 0).getbbox()
+    assert drawn is not None
+    left, top, right, bottom = drawn
+    assert left >= box["x"] - 2 and right <= box["x"] + box["width"] + 2, drawn
+    assert top >= box["y"] - 2 and bottom <= box["y"] + box["height"] + 2, drawn
+    assert bottom - top > 40  # more than one line
+
+
+def test_cjk_text_is_drawn_with_its_glyphs(tmp_path):
+    """DejaVu has no CJK glyphs: two different words would both be rows of the same empty boxes."""
+    frames = [
+        _text_frame(tmp_path, {"id": "t", "type": "text", "text": word, "duration": 1, "size": 40})
+        for word in ("你好", "世界")
+    ]
+    assert ImageChops.difference(*frames).convert("L").point(lambda p: 255 if p > 40 else 0).getbbox()
