@@ -68,7 +68,7 @@ class AccountView(APIView):
     @extend_schema(responses={200: AccountSerializer, **error_responses()}, tags=["account"])
     def get(self, request):
         """The calling account: type, credits and quota usage."""
-        return Response(account_json(account_of(request)))
+        return Response(account_json(selectors.account_get(account=account_of(request))))
 
 
 class KeyListView(APIView):

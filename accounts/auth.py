@@ -15,27 +15,33 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import django_rq
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, permissions
 from rest_framework.request import Request
 
+from accounts import authcache
 from accounts.models import Account, ApiKey, User
 from accounts.secrets import secret_matches
-from accounts.services import api_key_touch
-from core import errors
+from core import errors, redis_client
 from core.errors import AppError
 
 T = TypeVar("T")
+
+RATE_WINDOW_S = 60
+KEY_TOUCH_EVERY_S = 60
 
 
 @dataclass
@@ -74,18 +80,19 @@ def _failure_marker(username: str) -> str:
     return f"auth:failed:{username}"
 
 
-def _raise_if_locked(request: HttpRequest, username: str) -> None:
+def _raise_if_locked(request: HttpRequest, username: str, *, marked: bool | None = None) -> None:
     # Most requests come from accounts with no recent failure: a Redis marker
     # spares them django-axes' database look-up on every API call.
-    if cache.get(_failure_marker(username)) is None:
-        return
-    if AxesProxyHandler.is_locked(request, {"username": username}):
+    if marked is None:
+        marked = bool(redis_client.shared().exists(_failure_marker(username)))
+    if marked and AxesProxyHandler.is_locked(request, {"username": username}):
         raise _locked_error()
 
 
 def _record_failure(request: HttpRequest, username: str) -> None:
     cool_off = get_cool_off()
-    cache.set(_failure_marker(username), 1, timeout=int(cool_off.total_seconds()) + 60 if cool_off else None)
+    seconds = int(cool_off.total_seconds()) + 60 if cool_off else None
+    redis_client.shared().set(_failure_marker(username), 1, ex=seconds)
     user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
     if getattr(request, "axes_locked_out", False):
         raise _locked_error()
@@ -117,6 +124,104 @@ def account_active(account: Account) -> Account:
     return account
 
 
+# -- admission: one Redis round trip per request ------------------------------
+
+
+@dataclass(frozen=True)
+class _Admission:
+    generation: int  # of the credential cache
+    failed_recently: bool  # the account has a lockout marker
+    used: int  # calls counted in this rate-limit window, these included
+    limit: int
+    reset: int  # seconds until the window ends
+    touch: bool  # this request records the key's last use
+
+
+def _admission(account: Account, key: ApiKey | None, cost: int) -> _Admission:
+    """The credential cache's generation, the lockout marker, the rate-limit count
+    (``cost`` calls more) and the key's last-use stamp, in one pipeline."""
+    now = time.time()
+    window = int(now // RATE_WINDOW_S)
+    limit = account.plan.rate_limit_per_minute
+    pipe = redis_client.shared().pipeline(transaction=False)
+    pipe.get(authcache.GENERATION_KEY)
+    pipe.exists(_failure_marker(account.public_id))
+    if limit:
+        counter = f"ratelimit:{account.pk}:{window}"
+        pipe.incrby(counter, cost)
+        pipe.expire(counter, 2 * RATE_WINDOW_S)
+    if key is not None:
+        pipe.set(f"auth:touched:{key.pk}", 1, nx=True, ex=KEY_TOUCH_EVERY_S)
+    results = pipe.execute()
+    return _Admission(
+        generation=int(results[0] or 0),
+        failed_recently=bool(results[1]),
+        used=results[2] if limit else 0,
+        limit=limit,
+        reset=int((window + 1) * RATE_WINDOW_S - now) + 1,
+        touch=bool(results[-1]) if key is not None else False,
+    )
+
+
+def _admit(request: HttpRequest, account: Account, key: ApiKey | None, admission: _Admission) -> None:
+    """1033 for a locked-out pair, 1021 for an inactive account, 429 over the plan's
+    rate; the RateLimit headers for the answer; the key's last use, once a minute."""
+    if admission.failed_recently:
+        _raise_if_locked(request, account.public_id, marked=True)
+    account_active(account)
+    if admission.limit:
+        headers = {
+            "RateLimit-Limit": str(admission.limit),
+            "RateLimit-Remaining": str(max(admission.limit - admission.used, 0)),
+            "RateLimit-Reset": str(admission.reset),
+        }
+        request.response_headers = headers
+        if admission.used > admission.limit:
+            headers["Retry-After"] = str(admission.reset)
+            raise AppError(
+                errors.RATE_LIMITED,
+                data=f"{admission.limit} calls a minute on the {account.plan.code} plan; retry after {admission.reset} s",
+                headers=headers,
+            )
+    if admission.touch:
+        django_rq.get_queue("default", commit_mode="auto").enqueue(
+            "accounts.jobs.api_key_touch", key.pk, timezone.now()
+        )
+
+
+def request_admit(request: HttpRequest, account: Account, *, cost: int = 1) -> None:
+    """Count a request of ``account`` proved some other way (a template secret, a signed
+    link) against its plan's rate limit; 429 over it."""
+    _admit(request, account, None, _admission(account, None, cost))
+
+
+def _principal(
+    request: HttpRequest,
+    *,
+    credential: str,
+    via: str,
+    cost: int,
+    prove: Callable[[], tuple[Account, ApiKey]],
+) -> Principal:
+    """The principal of a secret credential: from the process's cache when this exact
+    credential proved itself before and nothing changed since, else ``prove()``."""
+    entry = authcache.get(credential)
+    if entry is not None:
+        admission = _admission(entry.account, entry.key, cost)
+        if admission.generation == entry.generation:
+            account, key = copy.copy(entry.account), copy.copy(entry.key)
+            _admit(request, account, key, admission)
+            return Principal(account=account, via=via, key=key)
+        authcache.forget(credential)
+    generation = authcache.generation()
+    account, key = prove()
+    admission = _admission(account, key, cost)
+    if admission.generation == generation:
+        authcache.put(credential, account=account, key=key, generation=generation)
+    _admit(request, account, key, admission)
+    return Principal(account=account, via=via, key=key)
+
+
 def _parse_key(raw: str) -> tuple[str, str] | None:
     parts = raw.strip().split("_")
     if len(parts) != 3 or parts[0] != "psk" or not parts[1] or not parts[2]:
@@ -135,35 +240,42 @@ def _live_key(account: Account, raw: str) -> ApiKey | None:
     return key
 
 
-def authenticate_account_secret(request: HttpRequest, account_id: str, secret: str, *, via: str) -> Principal:
+def authenticate_account_secret(
+    request: HttpRequest, account_id: str, secret: str, *, via: str, cost: int = 1
+) -> Principal:
     """``accountID`` + a key of that account: 1010 unknown, 1018 bad secret, 1021, 1033."""
-    account = Account.objects.select_related("plan").filter(public_id=account_id).first() if account_id else None
-    if account is None:
-        raise AppError(errors.ACCOUNT_NOT_FOUND, param="accountID")
-    key = secret_check(request, account=account, secret=secret, verify=lambda raw: _live_key(account, raw))
-    if key is None:
-        raise AppError(errors.BAD_SECRET, param="accountSecret")
-    account_active(account)
-    api_key_touch(key=key)
-    return Principal(account=account, via=via, key=key)
+
+    def prove() -> tuple[Account, ApiKey]:
+        account = Account.objects.select_related("plan").filter(public_id=account_id).first() if account_id else None
+        if account is None:
+            raise AppError(errors.ACCOUNT_NOT_FOUND, param="accountID")
+        key = secret_check(request, account=account, secret=secret, verify=lambda raw: _live_key(account, raw))
+        if key is None:
+            raise AppError(errors.BAD_SECRET, param="accountSecret")
+        return account, key
+
+    credential = authcache.digest("account", account_id, secret)
+    return _principal(request, credential=credential, via=via, cost=cost, prove=prove)
 
 
-def authenticate_key(request: HttpRequest, raw: str, *, via: str) -> Principal:
+def authenticate_key(request: HttpRequest, raw: str, *, via: str, cost: int = 1) -> Principal:
     """A self-identifying key (``psk_<key_id>_<secret>``) alone."""
-    parsed = _parse_key(raw)
-    key = ApiKey.objects.unscoped().select_related("account__plan").filter(key_id=parsed[0]).first() if parsed else None
-    if key is None:
-        raise AppError(errors.UNAUTHORIZED, detail="Invalid API key")
-    account = key.account
 
-    def verify(secret: str) -> ApiKey | None:
-        return key if key.revoked_at is None and secret_matches(secret, key.secret_hash) else None
+    def prove() -> tuple[Account, ApiKey]:
+        parsed = _parse_key(raw)
+        query = ApiKey.objects.unscoped().select_related("account__plan")
+        key = query.filter(key_id=parsed[0]).first() if parsed else None
+        if key is None:
+            raise AppError(errors.UNAUTHORIZED, detail="Invalid API key")
 
-    if secret_check(request, account=account, secret=parsed[1], verify=verify) is None:
-        raise AppError(errors.UNAUTHORIZED, detail="Invalid API key")
-    account_active(account)
-    api_key_touch(key=key)
-    return Principal(account=account, via=via, key=key)
+        def verify(secret: str) -> ApiKey | None:
+            return key if key.revoked_at is None and secret_matches(secret, key.secret_hash) else None
+
+        if secret_check(request, account=key.account, secret=parsed[1], verify=verify) is None:
+            raise AppError(errors.UNAUTHORIZED, detail="Invalid API key")
+        return key.account, key
+
+    return _principal(request, credential=authcache.digest("key", raw.strip()), via=via, cost=cost, prove=prove)
 
 
 def _basic_password(header: str) -> str | None:
@@ -175,41 +287,45 @@ def _basic_password(header: str) -> str | None:
     return password if user == "api" else None
 
 
-def authenticate_request(request: HttpRequest) -> Principal | None:
-    """Resolve whichever credential the request carries; ``None`` if it carries none."""
+def authenticate_request(request: HttpRequest, *, cost: int = 1) -> Principal | None:
+    """Resolve whichever credential the request carries (``None`` if it carries none) and
+    count ``cost`` calls against the account's rate limit."""
     header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme = header.split(" ", 1)[0].lower() if header else ""
     if scheme == "apikey":
-        return authenticate_key(request, header[len("ApiKey ") :], via="apikey")
+        return authenticate_key(request, header[len("ApiKey ") :], via="apikey", cost=cost)
     if scheme == "basic":
         password = _basic_password(header)
         if password is None:
             raise AppError(errors.UNAUTHORIZED, detail="Use HTTP Basic with user 'api' and your API key as password")
-        return authenticate_key(request, password, via="basic")
+        return authenticate_key(request, password, via="basic", cost=cost)
     if "HTTP_X_ACCESS_KEY" in request.META or "HTTP_X_ACCESS_TOKEN" in request.META:
         return authenticate_account_secret(
             request,
             request.META.get("HTTP_X_ACCESS_KEY", ""),
             request.META.get("HTTP_X_ACCESS_TOKEN", ""),
             via="access",
+            cost=cost,
         )
     if "accountID" in request.GET:
         return authenticate_account_secret(
-            request, request.GET.get("accountID", ""), request.GET.get("accountSecret", ""), via="query"
+            request, request.GET.get("accountID", ""), request.GET.get("accountSecret", ""), via="query", cost=cost
         )
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.account_id:
-        return Principal(account=account_active(user.account), via="session", user=user)
+        account = user.account
+        _admit(request, account, None, _admission(account, None, cost))
+        return Principal(account=account, via="session", user=user)
     return None
 
 
-def rpc_principal(request: HttpRequest) -> Principal:
+def rpc_principal(request: HttpRequest, calls: int) -> Principal:
     """The caller of a JSON-RPC method (``settings.RPC_AUTHENTICATOR``): 1015 without credentials.
 
     ``/api`` is CSRF-exempt for API clients, so a dashboard session counts only
     with the CSRF token (``X-CSRFToken``): a same-site page cannot call the API
     with the manager's cookie."""
-    principal = authenticate_request(request)
+    principal = authenticate_request(request, cost=calls)
     if principal is None:
         raise AppError(errors.AUTHENTICATION_ERROR, data="add ?accountID=...&accountSecret=... to the URL")
     if principal.via == "session" and CsrfViewMiddleware(lambda _: None).process_view(request, None, (), {}):

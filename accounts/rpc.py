@@ -65,9 +65,9 @@ def notification_json(notification: Notification) -> dict:
     }
 
 
-@rpc.method("Account_Get", returns="Account", comment="The calling account: type, credits and quota usage")
+@rpc.method("Account_Get", returns="Account", comment="The calling account: type, credits and quota usage", reads=True)
 def account_get(ctx: rpc.Context) -> dict:
-    return account_json(ctx.account)
+    return account_json(selectors.account_get(account=ctx.account))
 
 
 @rpc.method(
@@ -75,6 +75,7 @@ def account_get(ctx: rpc.Context) -> dict:
     params=[("offset", "int?"), ("limit", "int?"), ("unreadOnly", "bool?")],
     returns="NotificationPage",
     comment="The account's notifications, newest first (limit at most 100)",
+    reads=True,
 )
 def notification_list(ctx: rpc.Context, offset: int | None, limit: int | None, unread_only: bool | None) -> dict:
     offset, limit = rpc.page_bounds(offset, limit, default=20)

@@ -10,6 +10,12 @@ from django.utils.module_loading import import_string
 from accounts.models import Account, ApiKey, Notification
 
 
+def account_get(*, account: Account) -> Account:
+    """The account's row as it is now (the request's copy may be a cached one, up to
+    ``AUTH_CACHE_SECONDS`` old, so credits and usage are read again)."""
+    return Account.objects.select_related("plan").get(pk=account.pk)
+
+
 @dataclass(frozen=True)
 class Meter:
     key: str

@@ -213,6 +213,9 @@ JOB_SWEEPS = ["videos.jobs.sweep", "documents.jobs.sweep", "campaigns.jobs.campa
 FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="")
 RENDER_FFMPEG_TIMEOUT_S = env.float("RENDER_FFMPEG_TIMEOUT_S", default=600)
 
+# A credential that proved itself is remembered this long per worker process (dropped
+# at once everywhere when a key is revoked or an account or plan changes).
+AUTH_CACHE_SECONDS = env.int("AUTH_CACHE_SECONDS", default=60)
 # Who calls a JSON-RPC method: request -> principal, or raises AppError (core knows no app).
 RPC_AUTHENTICATOR = "accounts.auth.rpc_principal"
 
@@ -225,7 +228,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.rest.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_PAGINATION_CLASS": None,
-    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.PlanRateThrottle"],
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 SPECTACULAR_SETTINGS = {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import django_rq
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+
+from core import redis_client
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -16,7 +17,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # any failure is the answer here
         checks["database"] = f"error: {exc.__class__.__name__}"
     try:
-        django_rq.get_connection("default").ping()
+        redis_client.shared().ping()
         checks["redis"] = "ok"
     except Exception as exc:
         checks["redis"] = f"error: {exc.__class__.__name__}"

@@ -1,6 +1,8 @@
 """A request id on every request: in the logs and the X-Request-ID header, so
 that the id a client sees with a 5000 error finds the stack trace; and a clean
-503 when the database connection drops mid-request."""
+503 when the database connection drops mid-request. Headers the request path
+asked for (``request.response_headers``, e.g. the rate limit's) go on whatever
+answer the request gets."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ class RequestIdMiddleware:
         request.request_id = uuid.uuid4().hex
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
+        for name, value in getattr(request, "response_headers", {}).items():
+            response[name] = value
         return response
 
     def process_exception(self, request, exception):

@@ -31,6 +31,7 @@ logger = logging.getLogger("core.rpc")
 INTERFACE = "PirsonalAPI"
 BARRISTER_VERSION = "0.1.6"
 PRIMITIVES = {"string", "int", "float", "bool"}
+MAX_BATCH_CALLS = 100
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Method:
     returns: Type
     comment: str
     authenticated: bool = True
+    reads: bool = False  # only reads: runs outside a transaction
 
 
 @dataclass
@@ -127,8 +129,10 @@ def method(
     comment: str = "",
     aliases: tuple[str, ...] = (),
     authenticated: bool = True,
+    reads: bool = False,
 ):
-    """Register ``func(ctx, *params)`` as a JSON-RPC method."""
+    """Register ``func(ctx, *params)`` as a JSON-RPC method; every call of one that does
+    not only read (``reads=False``) runs in a transaction."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         REGISTRY.methods[name] = Method(
@@ -138,6 +142,7 @@ def method(
             returns=_type(returns),
             comment=comment or (func.__doc__ or "").strip().split("\n")[0],
             authenticated=authenticated,
+            reads=reads,
         )
         for alias in aliases:
             REGISTRY.aliases[alias] = name
@@ -225,11 +230,13 @@ def _error(request_id: Any, error: AppError) -> dict[str, Any]:
 
 
 class _Auth:
-    """Authenticates once per HTTP request (a batch shares it), only when a method needs it."""
+    """Authenticates once per HTTP request (a batch shares it, and each of its calls
+    counts toward the caller's rate limit), only when a method needs it."""
 
-    def __init__(self, request: HttpRequest, authenticate: Callable[[HttpRequest], Any]):
+    def __init__(self, request: HttpRequest, authenticate: Callable[[HttpRequest, int], Any], calls: int):
         self.request = request
         self.authenticate = authenticate
+        self.calls = calls
         self.result: Any = None
         self.error: AppError | None = None
         self.done = False
@@ -238,7 +245,7 @@ class _Auth:
         if not self.done:
             self.done = True
             try:
-                self.result = self.authenticate(self.request)
+                self.result = self.authenticate(self.request, self.calls)
             except AppError as exc:
                 self.error = exc
         if self.error:
@@ -263,8 +270,11 @@ def _call(auth: _Auth, request: HttpRequest, call: Any) -> dict[str, Any] | None
                 raise AppError(errors.RPC_METHOD_NOT_FOUND, data=f"no method named {name!r}")
             args = _bind(m, call.get("params"))
             ctx = Context(request=request, principal=auth.principal() if m.authenticated else None)
-            with transaction.atomic():
+            if m.reads:
                 result = m.func(ctx, *args)
+            else:
+                with transaction.atomic():
+                    result = m.func(ctx, *args)
     except AppError as exc:
         return None if is_notification else _error(request_id, exc)
     except (OperationalError, InterfaceError):
@@ -276,7 +286,7 @@ def _call(auth: _Auth, request: HttpRequest, call: Any) -> dict[str, Any] | None
     return None if is_notification else {"jsonrpc": "2.0", "id": request_id, "result": result}
 
 
-def dispatch(request: HttpRequest, body: bytes, authenticate: Callable[[HttpRequest], Any]) -> Any:
+def dispatch(request: HttpRequest, body: bytes, authenticate: Callable[[HttpRequest, int], Any]) -> Any:
     """The JSON-RPC answer to ``body`` (``None`` when nothing is to be sent back)."""
     try:
         payload = json.loads(body)
@@ -284,13 +294,19 @@ def dispatch(request: HttpRequest, body: bytes, authenticate: Callable[[HttpRequ
         return _error(None, AppError(errors.RPC_PARSE_ERROR, data="the body is not valid JSON"))
     except RecursionError:
         return _error(None, AppError(errors.RPC_PARSE_ERROR, data="the body's JSON is nested too deeply"))
-    auth = _Auth(request, authenticate)
     if isinstance(payload, list):
         if not payload:
             return _error(None, AppError(errors.RPC_INVALID_REQUEST, data="empty batch"))
+        if len(payload) > MAX_BATCH_CALLS:
+            error = AppError(
+                errors.RPC_INVALID_REQUEST,
+                data=f"a batch holds at most {MAX_BATCH_CALLS} calls (this one has {len(payload)})",
+            )
+            return _error(None, error)
+        auth = _Auth(request, authenticate, len(payload))
         answers = [answer for call in payload if (answer := _call(auth, request, call)) is not None]
         return answers or None
-    return _call(auth, request, payload)
+    return _call(_Auth(request, authenticate, 1), request, payload)
 
 
 @functools.cache
@@ -300,8 +316,8 @@ def _authenticator(path: str) -> Callable[[HttpRequest], Any]:
 
 @csrf_exempt
 def rpc_view(request: HttpRequest) -> HttpResponse:
-    """``settings.RPC_AUTHENTICATOR`` turns a request into the caller (or raises an
-    :class:`AppError`); it runs once per request, only if a called method needs it."""
+    """``settings.RPC_AUTHENTICATOR(request, calls)`` turns a request into the caller (or
+    raises an :class:`AppError`); it runs once per request, only if a called method needs it."""
     if request.method != "POST":
         error = AppError(errors.RPC_INVALID_REQUEST, data="POST a JSON-RPC 2.0 request to this URL")
         return JsonResponse(_error(None, error), status=405)

@@ -23,6 +23,7 @@ rpc.struct(
     params=[("offset", "int?"), ("limit", "int?"), ("type", "string?")],
     returns="MediaPage",
     comment="The account's media library, newest first (limit at most 100; type video|image|audio)",
+    reads=True,
 )
 def media_list(ctx: rpc.Context, offset: int | None, limit: int | None, kind: str | None) -> dict:
     offset, limit = rpc.page_bounds(offset, limit)
@@ -30,7 +31,9 @@ def media_list(ctx: rpc.Context, offset: int | None, limit: int | None, kind: st
     return {"total": total, "items": [media_json(m) for m in items]}
 
 
-@rpc.method("Media_Get", params=[("mediaID", "string")], returns="Media", comment="One media of the account")
+@rpc.method(
+    "Media_Get", params=[("mediaID", "string")], returns="Media", comment="One media of the account", reads=True
+)
 def media_get(ctx: rpc.Context, media_id: str) -> dict:
     return media_json(selectors.media_get(account=ctx.account, media_id=media_id))
 

@@ -87,6 +87,7 @@ def template_delete(ctx: rpc.Context, template_id: str) -> bool:
     params=[("offset", "int?"), ("limit", "int?")],
     returns="TemplatePage",
     comment="The account's video templates, newest first",
+    reads=True,
 )
 def template_list(ctx: rpc.Context, offset: int | None, limit: int | None) -> dict:
     offset, limit = rpc.page_bounds(offset, limit)
@@ -94,7 +95,7 @@ def template_list(ctx: rpc.Context, offset: int | None, limit: int | None) -> di
     return {"total": total, "items": [template_json(t) for t in items]}
 
 
-@rpc.method("Template_Get", params=[("templateID", "string")], returns="Template", comment="One template")
+@rpc.method("Template_Get", params=[("templateID", "string")], returns="Template", comment="One template", reads=True)
 def template_get(ctx: rpc.Context, template_id: str) -> dict:
     return template_json(selectors.template_get(account=ctx.account, template_id=template_id))
 

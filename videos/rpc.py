@@ -58,6 +58,7 @@ def template_video_new(ctx: rpc.Context, template_id: str, video: dict) -> dict:
     params=[("templateID", "string"), ("offset", "int?"), ("limit", "int?")],
     returns="VideoPage",
     comment="A template's videos, newest first",
+    reads=True,
 )
 def template_video_list(ctx: rpc.Context, template_id: str, offset: int | None, limit: int | None) -> dict:
     template_get(account=ctx.account, template_id=template_id)
@@ -66,7 +67,9 @@ def template_video_list(ctx: rpc.Context, template_id: str, offset: int | None, 
     return {"total": total, "items": [video_json(v) for v in items]}
 
 
-@rpc.method("Video_Get", params=[("videoID", "string")], returns="Video", comment="One video and its status")
+@rpc.method(
+    "Video_Get", params=[("videoID", "string")], returns="Video", comment="One video and its status", reads=True
+)
 def video_get(ctx: rpc.Context, video_id: str) -> dict:
     return video_json(selectors.video_get(account=ctx.account, video_id=video_id))
 
@@ -107,6 +110,7 @@ def video_delete(ctx: rpc.Context, video_id: str) -> bool:
     params=[("videoID", "string"), ("expiresIn", "int?")],
     returns="VideoLinks",
     comment="Download URLs of a video's files and poster, valid expiresIn seconds (default 3600, max 7 days)",
+    reads=True,
 )
 def video_get_links(ctx: rpc.Context, video_id: str, expires_in: int | None) -> dict:
     video = selectors.video_get(account=ctx.account, video_id=video_id)

@@ -124,6 +124,7 @@ def webhook_new(ctx: rpc.Context, template_id: str | None, url: str, events: lis
     params=[("templateID", "string?")],
     returns="[]Webhook",
     comment="The webhooks of a template (all of the account's when templateID is omitted)",
+    reads=True,
 )
 def webhook_list(ctx: rpc.Context, template_id: str | None) -> list[dict]:
     return [webhook_json(w) for w in selectors.webhook_list(account=ctx.account, template_id=template_id)]
@@ -160,6 +161,7 @@ def webhook_rotate_secret(ctx: rpc.Context, webhook_id: str) -> dict:
     params=[("webhookID", "string"), ("offset", "int?"), ("limit", "int?")],
     returns="WebhookDeliveryPage",
     comment="A webhook's delivery log, newest first, with every attempt (limit at most 100)",
+    reads=True,
 )
 def webhook_deliveries(ctx: rpc.Context, webhook_id: str, offset: int | None, limit: int | None) -> dict:
     webhook = services.webhook_get(account=ctx.account, webhook_id=webhook_id)

@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from accounts import services
 from accounts.models import User
@@ -64,13 +66,42 @@ def test_inactive_account_is_1021(client, tenant):
     assert client.get("/v1/account", **tenant.auth_headers()).status_code == 403
 
 
-def test_revoked_key_stops_working_and_last_used_is_recorded(client, tenant):
+def test_revoked_key_stops_working_and_last_used_is_recorded(
+    client, tenant, run_jobs, django_capture_on_commit_callbacks
+):
     issued = services.api_key_create(account=tenant.account, name="ci")
-    assert client.get("/v1/account", HTTP_AUTHORIZATION=f"ApiKey {issued.raw}").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):  # the second and third are answered from the credential cache
+            assert client.get("/v1/account", HTTP_AUTHORIZATION=f"ApiKey {issued.raw}").status_code == 200
+    run_jobs("default")
     issued.key.refresh_from_db()
     assert issued.key.last_used_at is not None
     services.api_key_revoke(account=tenant.account, key_id=issued.key.pk)
     assert client.get("/v1/account", HTTP_AUTHORIZATION=f"ApiKey {issued.raw}").status_code == 401
+
+
+@pytest.mark.parametrize("style", ["apikey", "access", "query"])
+def test_a_cached_credential_follows_deactivation_and_plan_changes(client, tenant, style):
+    headers = tenant.auth_headers(style) if style != "query" else {}
+    path = (
+        f"/v1/account?accountID={tenant.account_id}&accountSecret={tenant.key}" if style == "query" else "/v1/account"
+    )
+    assert client.get(path, **headers).json()["accountType"] == "pro"
+    services.account_set_active(account=tenant.account, active=False)
+    assert client.get(path, **headers).status_code == 403
+    services.account_set_active(account=tenant.account, active=True)
+    tenant.account.plan = services.plan_get(code="business")
+    tenant.account.save()  # as the admin does
+    assert client.get(path, **headers).json()["accountType"] == "business"
+
+
+def test_a_read_neither_writes_nor_looks_up_a_cached_credential(client, tenant):
+    client.get("/v1/account", **tenant.auth_headers())  # the credential is now cached
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/v1/account", **tenant.auth_headers()).status_code == 200
+    statements = [query["sql"].split()[0].upper() for query in queries]
+    assert statements and set(statements) == {"SELECT"}
+    assert not any("accounts_apikey" in query["sql"] for query in queries)
 
 
 def _fail(client, tenant, times, address="10.1.1.1"):

@@ -103,7 +103,9 @@ def test_video_new_error_codes(rpc, setup, tenant):
     assert code_of(new, good_inputs(setup)).code == 2004
     Account.objects.filter(pk=tenant.account.pk).update(credits=10)
     # stored videos quota: 2000
-    Plan.objects.filter(pk=tenant.account.plan_id).update(max_video_bytes=100)
+    plan = Plan.objects.get(pk=tenant.account.plan_id)
+    plan.max_video_bytes = 100
+    plan.save()  # as an operator does in the admin
     Account.objects.filter(pk=tenant.account.pk).update(stored_video_bytes=100)
     assert code_of(new, good_inputs(setup)).code == 2000
     assert not Video.objects.for_account(tenant.account).exists()

@@ -1,0 +1,83 @@
+"""The per-process cache of proved credentials, and its invalidation.
+
+A credential that proved itself is remembered in the worker process, keyed by
+the SHA-256 digest of the whole credential (a wrong secret never gets in), for
+``settings.AUTH_CACHE_SECONDS`` at most. Every entry carries the value of one
+Redis counter, the *generation*, read before the database was; each request
+reads the counter again (in the round trip it makes to Redis anyway) and an
+entry whose generation is old is dropped. Whatever can change what a
+credential proves — a key revoked or deleted, an account deactivated or
+changed, a plan changed — bumps the generation, so every process forgets every
+entry at once. Those are rare events: the price is one database look-up per
+credential per process afterwards.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from accounts.models import Account, ApiKey, Plan
+from core import redis_client
+
+GENERATION_KEY = "auth:generation"
+MAX_ENTRIES = 10_000
+
+
+@dataclass(frozen=True)
+class Entry:
+    account: Account
+    key: ApiKey
+    generation: int
+    expires: float
+
+
+_entries: dict[str, Entry] = {}
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def get(credential_digest: str) -> Entry | None:
+    entry = _entries.get(credential_digest)
+    if entry is None or entry.expires < time.monotonic():
+        return None
+    return entry
+
+
+def put(credential_digest: str, *, account: Account, key: ApiKey, generation: int) -> None:
+    if len(_entries) >= MAX_ENTRIES:
+        _entries.clear()
+    expires = time.monotonic() + settings.AUTH_CACHE_SECONDS
+    _entries[credential_digest] = Entry(copy.copy(account), copy.copy(key), generation, expires)
+
+
+def forget(credential_digest: str) -> None:
+    _entries.pop(credential_digest, None)
+
+
+def generation() -> int:
+    return int(redis_client.shared().get(GENERATION_KEY) or 0)
+
+
+def bump_generation() -> None:
+    """Forget every cached credential in every process: now, and once more when the
+    change commits (a request between the two could have cached the old row)."""
+    redis_client.shared().incr(GENERATION_KEY)
+    transaction.on_commit(lambda: redis_client.shared().incr(GENERATION_KEY))
+
+
+def _changed(sender, **kwargs) -> None:
+    bump_generation()
+
+
+for model in (Account, ApiKey, Plan):
+    post_save.connect(_changed, sender=model, dispatch_uid=f"authcache-save-{model.__name__}")
+    post_delete.connect(_changed, sender=model, dispatch_uid=f"authcache-delete-{model.__name__}")

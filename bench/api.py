@@ -1,0 +1,456 @@
+"""Speed of the request path against a bare Django view on the same database and gunicorn.
+
+    .venv/bin/python bench/api.py [--db sqlite,postgres] [--duration 3] [--rounds 2] [--requests 200]
+
+For each database (SQLite in a scratch directory; PostgreSQL at BENCH_DATABASE_URL,
+default postgres://postgres@127.0.0.1:5432/persona_bench_api, created if missing):
+migrates, creates accounts and data, starts two gunicorns (2 workers x 4 threads each,
+one private embedded Redis): the project, and ``bench/bare.py`` (no middleware,
+``CONN_MAX_AGE=600``) on the same database. Then, interleaved so that both see the
+same machine:
+
+1. throughput: wrk (2 threads, 16 connections, ``--duration`` s) on every case, the
+   references included, ``--rounds`` times; the median req/s and its ratio to the
+   reference (bare ``JsonResponse`` for /healthz, the bare primary-key view otherwise);
+2. latency: ``--requests`` sequential keep-alive requests per case, one of each case
+   in turn; p50 and its ratio to the reference's p50;
+3. a JSON-RPC batch of 20 reads against 20 single calls (calls/s);
+4. the security properties the speed must not cost: five wrong secrets lock out that
+   account at this address (another account at the same address still served), and
+   a free-plan account is throttled with 429 + Retry-After.
+
+Prints each figure with its ratio to the target of issue 12. Not a test: nothing asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools import embedded_redis  # noqa: E402
+
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/persona_bench_api"
+WRK = "/usr/bin/wrk"
+BATCH_SIZE = 20
+READ_RATIO_TARGET = 0.6
+READ_P50_RATIO_TARGET = 1.6
+HEALTHZ_RATIO_TARGET = 0.8
+BATCH_RATIO_TARGET = 5.0
+USERS = 1000
+
+
+@dataclass
+class Case:
+    label: str
+    server: str  # "bare" or "project"
+    path: str
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+    reference: str | None = None  # the label of the case this one is compared with
+    calls: int = 1  # JSON-RPC calls per request
+    rps: list[float] = field(default_factory=list)
+    times_ms: list[float] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_postgres(url: str) -> None:
+    parts = urlsplit(url)
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        name = parts.path.lstrip("/")
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def seed() -> dict:
+    """Inside the project's settings: accounts and rows no HTTP call creates."""
+    from accounts import services
+    from accounts.models import Account, Plan
+    from videos.models import Video
+
+    stamp = time.time_ns()
+    # A plan whose limit the bench never reaches: the rate-limit bookkeeping still runs on every request.
+    free = Plan.objects.get(code="free")
+    Plan.objects.update_or_create(
+        code="bench",
+        defaults={
+            **{f.name: getattr(free, f.name) for f in Plan._meta.concrete_fields if f.name not in ("id", "code")},
+            "name": "Bench",
+            "rate_limit_per_minute": 100_000_000,
+        },
+    )
+    accounts = {}
+    for role, plan in (("main", "bench"), ("suspect", "bench"), ("victim", "bench"), ("free", "free")):
+        account, _, issued = services.account_create(
+            name=f"Bench {role}", email=f"{role}{stamp}@bench.test", password=f"bench password {stamp}", plan_code=plan
+        )
+        accounts[role] = {"id": account.public_id, "key": issued.raw}
+    main = Account.objects.get(public_id=accounts["main"]["id"])
+    video = Video.objects.create(account=main, template_public_id="0" * 24, name="bench", status=Video.Status.DONE)
+    return {"accounts": accounts, "videoID": video.public_id}
+
+
+def wait_until_up(base: str, process: subprocess.Popen, path: str) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(base + path, timeout=1)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit(f"gunicorn at {base} did not start") from None
+            time.sleep(0.2)
+
+
+def gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    args = [sys.executable, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4"]
+    return subprocess.Popen([*args, "--log-level", "warning"], cwd=ROOT, env=env)
+
+
+def basic(key: str) -> str:
+    return "Basic " + base64.b64encode(f"api:{key}".encode()).decode()
+
+
+def rpc_body(method: str, *params: object, count: int = 1) -> str:
+    calls = [{"jsonrpc": "2.0", "method": method, "params": list(params), "id": i + 1} for i in range(count)]
+    return json.dumps(calls[0] if count == 1 else calls)
+
+
+def wrk(case: Case, bases: dict[str, str], scratch: Path, duration: float) -> float:
+    script = scratch / "wrk.lua"
+    lines = [f'wrk.method = "{case.method}"']
+    if case.body:
+        lines.append(f"wrk.body = [==[{case.body}]==]")
+    for name, value in case.headers.items():
+        lines.append(f'wrk.headers["{name}"] = "{value}"')
+    script.write_text("\n".join(lines) + "\n")
+    url = bases[case.server] + case.path
+    output = subprocess.run(
+        [WRK, "-t2", "-c16", f"-d{duration:g}s", "-s", str(script), url], capture_output=True, text=True, check=True
+    ).stdout
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        print(f"  ! {case.label}: {match.group(1)} answers were not 2xx")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def timed(client: httpx.Client, case: Case) -> float:
+    began = time.perf_counter()
+    response = client.request(case.method, case.path, headers=case.headers, content=case.body or None)
+    elapsed = (time.perf_counter() - began) * 1000
+    if response.status_code != 200 or (
+        case.server == "project" and case.path.startswith("/api") and '"error"' in response.text
+    ):
+        raise SystemExit(f"{case.label}: {response.status_code} {response.text[:300]}")
+    return elapsed
+
+
+def security_checks(base: str, data: dict) -> None:
+    main, victim, free = (data["accounts"][role] for role in ("main", "victim", "free"))
+    with httpx.Client(base_url=base, timeout=30) as http:
+        for _ in range(5):
+            http.post(f"/api?accountID={victim['id']}&accountSecret=psk_x_wrong", content=rpc_body("Account_Get"))
+        locked = http.post(
+            f"/api?accountID={victim['id']}&accountSecret={victim['key']}", content=rpc_body("Account_Get")
+        )
+        neighbour = http.post(
+            f"/api?accountID={main['id']}&accountSecret={main['key']}", content=rpc_body("Account_Get")
+        )
+        locked_code = locked.json().get("error", {}).get("code")
+        neighbour_ok = "result" in neighbour.json()
+        print(
+            f"lockout: 5 wrong secrets -> the right key answers {locked_code} (1033 expected); "
+            f"another account at the same address {'served' if neighbour_ok else 'REFUSED'}"
+        )
+        statuses = []
+        for _ in range(130):
+            response = http.get("/v1/account", headers={"Authorization": f"ApiKey {free['key']}"})
+            statuses.append(response.status_code)
+        retry_after = response.headers.get("Retry-After")
+        print(
+            f"throttling: free plan (120/min), 130 calls -> {statuses.count(200)} x 200, "
+            f"{statuses.count(429)} x 429, last Retry-After {retry_after}"
+        )
+
+
+def run(database: str, args: argparse.Namespace) -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="persona-bench-api-"))
+    if database == "postgres":
+        database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL)
+        ensure_postgres(database_url)
+    else:
+        database_url = f"sqlite:///{scratch / 'db.sqlite3'}"
+    redis_socket = scratch / "redis.sock"
+    redis = embedded_redis.start(redis_socket, scratch / "redis", persist=False)
+    env = {
+        **os.environ,
+        "VAR_DIR": str(scratch),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": f"unix://{redis_socket}",
+        "ALLOW_PLAIN_HTTP_API": "1",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+    servers: list[subprocess.Popen] = []
+    try:
+        python = sys.executable
+        subprocess.run([python, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+        seeded = subprocess.run(
+            [python, __file__, "--seed"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        )
+        data = json.loads(seeded.stdout.strip().splitlines()[-1])
+        bases = {"project": f"http://127.0.0.1:{free_port()}", "bare": f"http://127.0.0.1:{free_port()}"}
+        servers.append(gunicorn("config.wsgi", int(bases["project"].rsplit(":", 1)[1]), env))
+        bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare"}
+        bare_app = "django.core.wsgi:get_wsgi_application()"
+        servers.append(gunicorn(bare_app, int(bases["bare"].rsplit(":", 1)[1]), bare_env))
+        wait_until_up(bases["project"], servers[0], "/healthz")
+        wait_until_up(bases["bare"], servers[1], "/json")
+
+        main, suspect = data["accounts"]["main"], data["accounts"]["suspect"]
+        json_headers = {"Content-Type": "application/json"}
+        with httpx.Client(base_url=bases["project"], timeout=60) as http:
+            rows = [{"email": f"user{i}@bench.test", "first_name": f"First{i}", "country": "FR"} for i in range(USERS)]
+            created = http.post("/rest/users", json=rows, headers={"Authorization": basic(main["key"])})
+            created.raise_for_status()
+            user_id = created.json()[USERS // 2]
+            template = http.post(
+                "/v1/templates",
+                json={"Name": "Bench", "Html": "<p>Hello</p>"},
+                headers={"Authorization": f"ApiKey {main['key']}"},
+            )
+            template.raise_for_status()
+            template_id = template.json()["TemplateId"]
+            # One failed secret: the suspect account now pays the lockout look-up on every call.
+            http.post(f"/api?accountID={suspect['id']}&accountSecret=psk_x_wrong", content=rpc_body("Account_Get"))
+
+        rpc_url = f"/api?accountID={main['id']}&accountSecret={main['key']}"
+        video_get = rpc_body("Video_Get", data["videoID"])
+        cases = [
+            Case("bare JsonResponse", "bare", "/json"),
+            Case("bare primary-key SELECT", "bare", f"/pk/{user_id}"),
+            Case("GET /healthz", "project", "/healthz", reference="bare JsonResponse"),
+            Case(
+                "GET /rest/users/{id} (Basic)",
+                "project",
+                f"/rest/users/{user_id}",
+                headers={"Authorization": basic(main["key"])},
+            ),
+            Case(
+                "GET /rest/users/where/email=... (Basic)",
+                "project",
+                f"/rest/users/where/email=user{USERS // 2}%40bench.test",
+                headers={"Authorization": basic(main["key"])},
+            ),
+            Case(
+                "GET /v1/templates/{id} (ApiKey)",
+                "project",
+                f"/v1/templates/{template_id}",
+                headers={"Authorization": f"ApiKey {main['key']}"},
+            ),
+            Case("JSON-RPC Video_Get", "project", rpc_url, "POST", json_headers, video_get),
+            Case("JSON-RPC Account_Get", "project", rpc_url, "POST", json_headers, rpc_body("Account_Get")),
+            Case(
+                "JSON-RPC Account_Get, account with a recent failure",
+                "project",
+                f"/api?accountID={suspect['id']}&accountSecret={suspect['key']}",
+                "POST",
+                json_headers,
+                rpc_body("Account_Get"),
+            ),
+            Case(
+                f"JSON-RPC batch of {BATCH_SIZE} Video_Get",
+                "project",
+                rpc_url,
+                "POST",
+                json_headers,
+                rpc_body("Video_Get", data["videoID"], count=BATCH_SIZE),
+                calls=BATCH_SIZE,
+            ),
+        ]
+        for case in cases:
+            if case.server == "project" and case.reference is None and case.calls == 1:
+                case.reference = "bare primary-key SELECT"
+        by_label = {case.label: case for case in cases}
+
+        print(
+            f"\n== {database}: gunicorn 2 workers x 4 threads each; wrk -t2 -c16 -d{args.duration:g}s x {args.rounds} "
+            f"rounds; {args.requests} sequential requests per case; {os.cpu_count()} CPUs, "
+            f"load average {os.getloadavg()[0]:.1f} (other work on the machine skews every figure)"
+        )
+        clients = {name: httpx.Client(base_url=base, timeout=60) for name, base in bases.items()}
+        try:
+            for case in cases:  # warm-up: connections, caches, code paths
+                for _ in range(20):
+                    timed(clients[case.server], case)
+            for _ in range(args.requests):
+                for case in cases:
+                    case.times_ms.append(timed(clients[case.server], case))
+        finally:
+            for client in clients.values():
+                client.close()
+        for _ in range(args.rounds):
+            for case in cases:
+                case.rps.append(wrk(case, bases, scratch, args.duration))
+
+        print(f"{'request':<52} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'ratio':>6}")
+        for case in cases:
+            rps, p50 = statistics.median(case.rps), statistics.median(case.times_ms)
+            if case.reference:
+                ref = by_label[case.reference]
+                ratio = rps / statistics.median(ref.rps)
+                p50_ratio = p50 / statistics.median(ref.times_ms)
+                print(f"{case.label:<52} {rps:>8,.0f} {ratio:>6.2f} {p50:>7.2f} {p50_ratio:>6.2f}")
+            else:
+                print(f"{case.label:<52} {rps:>8,.0f} {'':>6} {p50:>7.2f}")
+        single = by_label["JSON-RPC Video_Get"]
+        batch = by_label[f"JSON-RPC batch of {BATCH_SIZE} Video_Get"]
+        batch_ratio = statistics.median(batch.rps) * BATCH_SIZE / statistics.median(single.rps)
+        print(
+            f"targets: reads >= {READ_RATIO_TARGET}x bare PK throughput and p50 <= {READ_P50_RATIO_TARGET}x; "
+            f"/healthz >= {HEALTHZ_RATIO_TARGET}x bare JsonResponse; batch of {BATCH_SIZE}: "
+            f"{statistics.median(batch.rps) * BATCH_SIZE:,.0f} calls/s = {batch_ratio:.1f}x single calls "
+            f"(target >= {BATCH_RATIO_TARGET:g}x)"
+        )
+        security_checks(bases["project"], data)
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=20)
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
+def profile(args: argparse.Namespace) -> None:
+    """Where the milliseconds go, in process (Django's test client, no gunicorn): per case the
+    mean time, every SQL statement, every Redis command (MONITOR) and cProfile's top functions."""
+    import cProfile
+    import pstats
+
+    scratch = Path(tempfile.mkdtemp(prefix="persona-profile-"))
+    redis_socket = scratch / "redis.sock"
+    redis_server = embedded_redis.start(redis_socket, scratch / "redis", persist=False)
+    os.environ.update(
+        VAR_DIR=str(scratch),
+        DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}",
+        REDIS_URL=f"unix://{redis_socket}",
+        ALLOW_PLAIN_HTTP_API="1",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        LOG_LEVEL="ERROR",
+    )
+    try:
+        import django
+
+        django.setup()
+        import redis
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        call_command("migrate", verbosity=0)
+        data = seed()
+        main = data["accounts"]["main"]
+        client = Client()
+        rows = [{"email": f"user{i}@bench.test", "first_name": f"First{i}"} for i in range(10)]
+        user_id = client.post(
+            "/rest/users", json.dumps(rows), content_type="application/json", HTTP_AUTHORIZATION=basic(main["key"])
+        ).json()[5]
+        rpc_url = f"/api?accountID={main['id']}&accountSecret={main['key']}"
+        cases = {
+            "GET /healthz": lambda: client.get("/healthz"),
+            "GET /rest/users/{id} (Basic)": lambda: client.get(
+                f"/rest/users/{user_id}", HTTP_AUTHORIZATION=basic(main["key"])
+            ),
+            "GET /v1/account (ApiKey)": lambda: client.get("/v1/account", HTTP_AUTHORIZATION=f"ApiKey {main['key']}"),
+            "JSON-RPC Video_Get": lambda: client.post(
+                rpc_url, rpc_body("Video_Get", data["videoID"]), content_type="application/json"
+            ),
+        }
+        monitor_client = redis.Redis(unix_socket_path=str(redis_socket))
+        for label, send in cases.items():
+            for _ in range(20):
+                send()
+            commands: list[str] = []
+            with monitor_client.monitor() as monitor:
+                with CaptureQueriesContext(connection) as queries:
+                    send()
+                monitor_client.echo("bench-end")
+                while (command := monitor.next_command()["command"]) != "ECHO bench-end":
+                    commands.append(command[:90])
+            profiler = cProfile.Profile()
+            began = time.perf_counter()
+            profiler.enable()
+            for _ in range(args.requests):
+                send()
+            profiler.disable()
+            mean_ms = (time.perf_counter() - began) * 1000 / args.requests
+            print(f"\n== {label}: {mean_ms:.2f} ms per request in process (under cProfile)")
+            print(f"SQL ({len(queries)}):")
+            for query in queries:
+                print(f"  {query['time']}s {query['sql'][:150]}")
+            print(f"Redis ({len(commands)}):")
+            for command in commands:
+                print(f"  {command}")
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("cumulative").print_stats(
+                r"(accounts|core|personalization|videos|axes|rest_framework"
+                r"|django/(db|core/cache|middleware|contrib))",
+                25,
+            )
+    finally:
+        redis_server.terminate()
+        redis_server.wait(timeout=10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
+    parser.add_argument("--duration", type=float, default=3, help="seconds of wrk per case and round")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=200, help="sequential requests per case")
+    parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--profile", action="store_true", help="in process on SQLite: SQL, Redis commands and cProfile per case"
+    )
+    args = parser.parse_args()
+    if args.seed:
+        import django
+
+        django.setup()
+        print(json.dumps(seed()))
+        return 0
+    if args.profile:
+        profile(args)
+        return 0
+    for database in args.db.split(","):
+        run(database.strip(), args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
