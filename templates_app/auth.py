@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from accounts.auth import account_active, secret_check
+from accounts.auth import request_admit, secret_check
 from accounts.models import Account
 from accounts.secrets import secret_matches
 from core import errors
@@ -13,7 +13,7 @@ from templates_app.models import VideoTemplate
 
 
 def template_authenticate(request: HttpRequest, *, account_id: str, template_id: str, secret: str) -> VideoTemplate:
-    """``accountID`` + ``templateID`` + ``templateSecret`` (per-video uploads): 1010, 1000, 1018, 1021, 1033.
+    """``accountID`` + ``templateID`` + ``templateSecret`` (per-video uploads): 1010, 1000, 1018, 1021, 1033, 4290.
 
     Checked by the same lockout-guarded secret check as account secrets and API keys."""
     account = Account.objects.select_related("plan").filter(public_id=account_id).first() if account_id else None
@@ -28,6 +28,6 @@ def template_authenticate(request: HttpRequest, *, account_id: str, template_id:
 
     if secret_check(request, account=account, secret=secret, verify=verify) is None:
         raise AppError(errors.BAD_SECRET, param="templateSecret")
-    account_active(account)
+    request_admit(request, account)  # 1033, 1021, the plan's rate limit
     template.account = account
     return template
