@@ -390,6 +390,9 @@ def profile(args: argparse.Namespace) -> None:
             "JSON-RPC Video_Get": lambda: client.post(
                 rpc_url, rpc_body("Video_Get", data["videoID"]), content_type="application/json"
             ),
+            f"JSON-RPC batch of {BATCH_SIZE} Video_Get": lambda: client.post(
+                rpc_url, rpc_body("Video_Get", data["videoID"], count=BATCH_SIZE), content_type="application/json"
+            ),
         }
         monitor_client = redis.Redis(unix_socket_path=str(redis_socket))
         for label, send in cases.items():

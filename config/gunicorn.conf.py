@@ -12,6 +12,8 @@ UNDERSCORE_HEADERS = frozenset({"X-SZN_DESCRIPTION"})
 
 threads = 4
 accesslog = "-"
+# Access lines carry the full URI (?accountSecret=...): every line goes out redacted.
+logger_class = "core.logredact.RedactingGunicornLogger"
 graceful_timeout = 5
 
 
