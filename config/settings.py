@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 env = environ.Env()
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,8 +37,15 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Production answers HTTPS only (behind TRUSTED_PROXY_COUNT proxies, X-Forwarded-Proto says
+# which the client used) and tells browsers so (HSTS); /healthz stays reachable over HTTP.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION)
+# Loopback and plain-HTTP conveniences exist for a developer's laptop and the tests only.
+DEVELOPMENT = APP_ENV in ("development", "test")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_rq",
     "axes",
+    "csp",
     "core",
     "accounts",
     "templates_app",
@@ -65,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,6 +129,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Content-Security-Policy of the dashboard's pages (django-csp): scripts from here or
+# inline with the request's nonce, nothing framed from elsewhere. API answers, files,
+# the public player pages (embeddable) and Django's own admin are left alone.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": [  # (prefixes: "/api" would also match the dashboard's /api-test/)
+        "/api/",
+        "/v1/",
+        "/rest/",
+        "/healthz",
+        "/d/",
+        "/files/",
+        "/media-files/",
+        "/p/",
+        "/v/",
+        "/admin/",
+        "/static/",
+    ],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],  # style="width: 40%" on meters and bars
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "frame-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 LOGIN_URL = "dashboard:login"
 LOGIN_REDIRECT_URL = "dashboard:overview"
 
@@ -247,9 +289,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Development convenience for the seed 004 API, which answers 401 over plain HTTP.
-ALLOW_PLAIN_HTTP_API = env.bool("ALLOW_PLAIN_HTTP_API", default=not PRODUCTION)
+ALLOW_PLAIN_HTTP_API = env.bool("ALLOW_PLAIN_HTTP_API", default=DEVELOPMENT)
 # Webhook targets on loopback are refused unless this is set (local dev and tests).
-WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=not PRODUCTION)
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=DEVELOPMENT)
 
 LOGGING = {
     "version": 1,
