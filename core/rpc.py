@@ -63,6 +63,9 @@ class Method:
     comment: str
     authenticated: bool = True
     reads: bool = False  # only reads: runs outside a transaction
+    # ``many(ctx, [args, ...])`` -> one result or AppError per call: consecutive calls of the
+    # method in a batch are answered together (one query for twenty look-ups).
+    many: Callable[..., list[Any]] | None = None
 
 
 @dataclass
@@ -146,6 +149,19 @@ def method(
         )
         for alias in aliases:
             REGISTRY.aliases[alias] = name
+        return func
+
+    return register
+
+
+def many(name: str):
+    """Register ``func(ctx, [args, ...])`` as the batch form of the read method ``name``."""
+
+    def register(func: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
+        target = REGISTRY.methods[name]
+        if not target.reads:
+            raise ValueError(f"{name}: only a method that only reads can be answered in bulk")
+        target.many = func
         return func
 
     return register
@@ -286,6 +302,61 @@ def _call(auth: _Auth, request: HttpRequest, call: Any) -> dict[str, Any] | None
     return None if is_notification else {"jsonrpc": "2.0", "id": request_id, "result": result}
 
 
+def _bulk_method(call: Any) -> Method | None:
+    if isinstance(call, dict) and isinstance(call.get("method"), str) and call.get("jsonrpc", "2.0") == "2.0":
+        m = REGISTRY.lookup(call["method"])
+        if m is not None and m.many is not None:
+            return m
+    return None
+
+
+def _call_together(auth: _Auth, request: HttpRequest, m: Method, calls: list[dict]) -> list[dict[str, Any]]:
+    """Consecutive calls of one method with a ``many`` form: each bound on its own, run together."""
+    outcomes: list[Any] = [None] * len(calls)
+    bound: list[tuple[int, list[Any]]] = []
+    for index, call in enumerate(calls):
+        try:
+            bound.append((index, _bind(m, call.get("params"))))
+        except AppError as exc:
+            outcomes[index] = exc
+    if bound:
+        try:
+            ctx = Context(request=request, principal=auth.principal() if m.authenticated else None)
+            results = m.many(ctx, [args for _, args in bound])
+        except AppError as exc:
+            results = [exc] * len(bound)
+        except Exception:
+            request_id = getattr(request, "request_id", "-")
+            logger.exception("unhandled JSON-RPC error request_id=%s method=%s", request_id, m.name)
+            results = [AppError(errors.INTERNAL_ERROR, data=f"request id {request_id}")] * len(bound)
+        for (index, _), result in zip(bound, results, strict=True):
+            outcomes[index] = result
+    answers = []
+    for call, outcome in zip(calls, outcomes, strict=True):
+        if "id" in call:
+            if isinstance(outcome, AppError):
+                answers.append(_error(call["id"], outcome))
+            else:
+                answers.append({"jsonrpc": "2.0", "id": call["id"], "result": outcome})
+    return answers
+
+
+def _batch(auth: _Auth, request: HttpRequest, payload: list[Any]) -> list[dict[str, Any]]:
+    answers: list[dict[str, Any]] = []
+    start = 0
+    while start < len(payload):
+        m = _bulk_method(payload[start])
+        end = start + 1
+        while m is not None and end < len(payload) and _bulk_method(payload[end]) is m:
+            end += 1
+        if end - start > 1:
+            answers += _call_together(auth, request, m, payload[start:end])
+        elif (answer := _call(auth, request, payload[start])) is not None:
+            answers.append(answer)
+        start = end
+    return answers
+
+
 def dispatch(request: HttpRequest, body: bytes, authenticate: Callable[[HttpRequest, int], Any]) -> Any:
     """The JSON-RPC answer to ``body`` (``None`` when nothing is to be sent back)."""
     try:
@@ -303,8 +374,7 @@ def dispatch(request: HttpRequest, body: bytes, authenticate: Callable[[HttpRequ
                 data=f"a batch holds at most {MAX_BATCH_CALLS} calls (this one has {len(payload)})",
             )
             return _error(None, error)
-        auth = _Auth(request, authenticate, len(payload))
-        answers = [answer for call in payload if (answer := _call(auth, request, call)) is not None]
+        answers = _batch(_Auth(request, authenticate, len(payload)), request, payload)
         return answers or None
     return _call(_Auth(request, authenticate, 1), request, payload)
 

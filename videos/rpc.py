@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core import rpc
+from core import errors, rpc
+from core.errors import AppError
 from templates_app.selectors import template_get
 from videos import selectors, services
 from videos.links import video_links
@@ -72,6 +73,17 @@ def template_video_list(ctx: rpc.Context, template_id: str, offset: int | None, 
 )
 def video_get(ctx: rpc.Context, video_id: str) -> dict:
     return video_json(selectors.video_get(account=ctx.account, video_id=video_id))
+
+
+@rpc.many("Video_Get")
+def video_get_many(ctx: rpc.Context, calls: list[list]) -> list[dict | AppError]:
+    videos = selectors.video_map(account=ctx.account, video_ids=[video_id for (video_id,) in calls])
+    return [
+        video_json(videos[video_id])
+        if video_id in videos
+        else AppError(errors.VIDEO_NOT_FOUND, data=video_id, param="videoID")
+        for (video_id,) in calls
+    ]
 
 
 @rpc.method(

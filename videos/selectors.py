@@ -20,6 +20,12 @@ def video_get(*, account: Account, video_id: str) -> Video:
     return video
 
 
+def video_map(*, account: Account, video_ids: list[str]) -> dict[str, Video]:
+    """The account's videos among ``video_ids``, by id, in one query."""
+    videos = Video.objects.for_account(account).filter(public_id__in=set(video_ids)).order_by()
+    return {video.public_id: video for video in videos.select_related("account")}
+
+
 def video_list(
     *, account: Account, template_id: str | None = None, offset: int = 0, limit: int = 50
 ) -> tuple[int, list[Video]]:

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Account, Plan
@@ -232,3 +234,26 @@ def test_tenant_isolation(rpc, other_rpc, done_video, setup, tenant, other_tenan
     assert error.code == 1001
     assert rpc("Video_Get", vid)["status"]["code"] == "done"
     assert MediaFile.objects.for_account(tenant.account).count() == 2
+
+
+def test_a_batch_of_video_gets_is_answered_together(rpc, tenant, other_tenant):
+    mine = [Video.objects.create(account=tenant.account, template_public_id="0" * 24, name=f"v{i}") for i in range(3)]
+    theirs = Video.objects.create(account=other_tenant.account, template_public_id="0" * 24, name="theirs")
+
+    def call(video_id, request_id=None):
+        body = {"jsonrpc": "2.0", "method": "PirsonalAPI.Video_Get", "params": [video_id]}
+        return body if request_id is None else {**body, "id": request_id}
+
+    batch = [call(mine[0].public_id, 1), call("0" * 24, 2), call(theirs.public_id, 3), call(mine[1].public_id)]
+    batch += [{"jsonrpc": "2.0", "method": "Video_Get", "params": [7], "id": 5}, call(mine[2].public_id, 6)]
+    with CaptureQueriesContext(connection) as few:
+        answers = rpc.raw(batch).json()
+    assert [answer["id"] for answer in answers] == [1, 2, 3, 5, 6]
+    assert answers[0]["result"]["id"] == mine[0].public_id and answers[0]["result"] == rpc(
+        "Video_Get", mine[0].public_id
+    )
+    assert answers[1]["error"]["code"] == 1007 and answers[2]["error"]["code"] == 1007
+    assert answers[3]["error"]["code"] == -32602 and answers[4]["result"]["name"] == "v2"
+    with CaptureQueriesContext(connection) as many:
+        assert len(rpc.raw([call(mine[0].public_id, i) for i in range(20)]).json()) == 20
+    assert 0 < len(many) <= len(few)
