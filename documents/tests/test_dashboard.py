@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from documents import clock, services
 from documents.models import DocumentTemplate
@@ -160,11 +161,11 @@ def _editor_checks(
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
         page.goto(f"/documents/templates/{SEED_TEMPLATE_ID}/")
-        page.wait_for_function("document.getElementById('preview-image').naturalWidth > 0")
+        expect(page.locator("#preview-image")).not_to_have_js_property("naturalWidth", 0)
         first = page.evaluate("document.getElementById('preview-image').src")
         page.screenshot(path=tmp_path / f"editor-{width}-loaded.png", full_page=True)
         page.fill("#id_html", "<h1>{{ fields['First Name'] }} changed</h1>")
-        page.wait_for_function(f"document.getElementById('preview-image').src !== {first!r}")
+        expect(page.locator("#preview-image")).not_to_have_js_property("src", first)
         page.click("#add-field")
         assert page.locator("[data-field-row]").count() == 4
         page.locator("[data-field-row]").last.locator("[data-remove-field]").click()
@@ -174,7 +175,7 @@ def _editor_checks(
         assert "forbidden" in page.locator("#preview-error").inner_text()
         page.fill("#id_html", "<h1>{{ fields['First Name'] }}</h1><img src='logo.png' width='200' height='60'>")
         page.wait_for_selector("#preview-error", state="hidden")
-        page.wait_for_function("document.getElementById('preview-state').textContent === 'sample values'")
+        expect(page.locator("#preview-state")).to_have_text("sample values")
         page.screenshot(path=tmp_path / f"editor-{width}.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         context.close()

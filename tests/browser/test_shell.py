@@ -2,8 +2,10 @@
 Account_Get from the API Test page, and the phone layout."""
 
 import json
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import browser_login
 
@@ -23,7 +25,7 @@ def test_login_overview_and_api_test(browser_page, tenant, tmp_path):
     page.fill("#account-secret", tenant.key)
     page.select_option("#method", "Account_Get")
     page.click("#execute")
-    page.wait_for_function("document.querySelector('#response-pane').textContent.startsWith('HTTP 200')")
+    expect(page.locator("#response-pane")).to_have_text(re.compile(r"^HTTP 200"))
     request_text = page.locator("#request-pane").inner_text()
     assert '"method": "PirsonalAPI.Account_Get"' in request_text and tenant.key not in request_text
     response_text = page.locator("#response-pane").inner_text()
@@ -37,7 +39,7 @@ def test_wrong_secret_shows_the_seed_error(browser_page, tenant):
     page.goto("/api-test/")
     page.fill("#account-secret", "psk_nope_nope")
     page.click("#execute")
-    page.wait_for_function("document.querySelector('#response-pane').textContent.startsWith('HTTP')")
+    expect(page.locator("#response-pane")).to_have_text(re.compile(r"^HTTP"))
     assert '"code": 1018' in page.locator("#response-pane").inner_text()
 
 

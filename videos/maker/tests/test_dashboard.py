@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import browser_login
 from videos.models import Project
@@ -21,7 +22,8 @@ def test_make_render_play_and_share(browser_page, tenant, library, run_jobs, tmp
     previews = page.locator(".style-card img")
     assert previews.count() == 4
     previews.first.scroll_into_view_if_needed()
-    page.wait_for_function("Array.from(document.querySelectorAll('.style-card img')).every(i => i.naturalWidth)")
+    for image in page.locator(".style-card img").all():  # (wait_for_function's eval is refused by the CSP)
+        expect(image).not_to_have_js_property("naturalWidth", 0)
     assert previews.first.evaluate("img => img.naturalWidth") == 640
 
     page.click("label.style-card:has(input[value=cinematic])")
@@ -39,7 +41,7 @@ def test_make_render_play_and_share(browser_page, tenant, library, run_jobs, tmp
     page.click("#render")  # no music yet: the refusal shows next to the frames
     error = page.locator("[data-error-for=assets]")
     error.wait_for()
-    page.wait_for_function("document.querySelector('[data-error-for=assets]').textContent.length > 0")
+    expect(page.locator("[data-error-for=assets]")).not_to_have_text("")
     assert error.inner_text().startswith("7402 Music not defined")
     page.screenshot(path=tmp_path / "maker-refusal.png", full_page=True)
 
