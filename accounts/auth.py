@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import django_rq
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.contrib.auth.signals import user_login_failed
@@ -35,6 +34,7 @@ from rest_framework.request import Request
 from accounts import authcache
 from accounts.models import Account, ApiKey, User
 from accounts.secrets import secret_matches
+from accounts.services import api_key_touch
 from core import errors, redis_client
 from core.errors import AppError
 
@@ -184,9 +184,7 @@ def _admit(request: HttpRequest, account: Account, key: ApiKey | None, admission
                 headers=headers,
             )
     if admission.touch:
-        django_rq.get_queue("default", commit_mode="auto").enqueue(
-            "accounts.jobs.api_key_touch", key.pk, timezone.now()
-        )
+        api_key_touch(key_id=key.pk, used_at=timezone.now())
 
 
 def request_admit(request: HttpRequest, account: Account, *, cost: int = 1) -> None:

@@ -54,8 +54,8 @@ def api_key_revoke(*, account: Account, key_id: int) -> ApiKey:
 
 
 def api_key_touch(*, key_id: int, used_at: datetime) -> None:
-    """Record a key's last use (the request path asks for it at most once a minute per
-    key, through a job, so that no read request writes to the database)."""
+    """Record a key's last use: the request path asks for it at most once a minute per key
+    across all processes (a Redis ``SET NX`` with a one-minute expiry decides which request)."""
     ApiKey.objects.unscoped().filter(pk=key_id).update(
         last_used_at=Greatest(Coalesce(F("last_used_at"), used_at), used_at)
     )

@@ -66,14 +66,10 @@ def test_inactive_account_is_1021(client, tenant):
     assert client.get("/v1/account", **tenant.auth_headers()).status_code == 403
 
 
-def test_revoked_key_stops_working_and_last_used_is_recorded(
-    client, tenant, run_jobs, django_capture_on_commit_callbacks
-):
+def test_revoked_key_stops_working_and_last_used_is_recorded(client, tenant):
     issued = services.api_key_create(account=tenant.account, name="ci")
-    with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(3):  # the second and third are answered from the credential cache
-            assert client.get("/v1/account", HTTP_AUTHORIZATION=f"ApiKey {issued.raw}").status_code == 200
-    run_jobs("default")
+    for _ in range(3):  # the second and third are answered from the credential cache
+        assert client.get("/v1/account", HTTP_AUTHORIZATION=f"ApiKey {issued.raw}").status_code == 200
     issued.key.refresh_from_db()
     assert issued.key.last_used_at is not None
     services.api_key_revoke(account=tenant.account, key_id=issued.key.pk)
@@ -96,7 +92,7 @@ def test_a_cached_credential_follows_deactivation_and_plan_changes(client, tenan
 
 
 def test_a_read_neither_writes_nor_looks_up_a_cached_credential(client, tenant):
-    client.get("/v1/account", **tenant.auth_headers())  # the credential is now cached
+    client.get("/v1/account", **tenant.auth_headers())  # the credential is now cached, its use stamped
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/v1/account", **tenant.auth_headers()).status_code == 200
     statements = [query["sql"].split()[0].upper() for query in queries]

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from campaigns.models import Campaign
 from campaigns.tests.conftest import make_users, make_video_template
@@ -29,12 +30,12 @@ def test_wizard_creates_a_campaign_and_shows_its_progress(browser_page, client, 
     page.click("[data-next]")
 
     page.fill("#c-where", "country=ES")
-    page.wait_for_function("document.querySelector('[data-count]').textContent === '3'")
+    expect(page.locator("[data-count]").first).to_have_text("3")
     page.fill("#c-where", "nope=1")
     page.wait_for_selector('[data-error="audience"]:not([hidden])')
     assert 'Unknown column "nope"' in page.locator('[data-error="audience"]').inner_text()
     page.fill("#c-where", "country=ES")
-    page.wait_for_function("document.querySelector('[data-count]').textContent === '3'")
+    expect(page.locator("[data-count]").first).to_have_text("3")
     page.click("[data-next]")
 
     mapping = page.locator("#map-name")
@@ -43,7 +44,7 @@ def test_wizard_creates_a_campaign_and_shows_its_progress(browser_page, client, 
     page.wait_for_selector("[data-mapping] .field-error:not([hidden])")
     assert page.locator("[data-mapping] .field-error").inner_text() == "No such column: firstname"
     mapping.fill('first_name|"friend"')
-    page.wait_for_function("document.querySelector('[data-mapped] tbody').textContent.includes('friend')")
+    expect(page.locator("[data-mapped] tbody").first).to_contain_text("friend")
     assert page.locator("[data-mapped] tbody").inner_text().split() == [
         "ana@example.com", "Ana", "bruno@example.com", "Bruno", "carla@example.com", "friend",
     ]  # fmt: skip
@@ -63,7 +64,7 @@ def test_wizard_creates_a_campaign_and_shows_its_progress(browser_page, client, 
 
     run_jobs("default", "render")
     # The page follows the progress, then reloads itself once to show the final table.
-    page.wait_for_function("document.querySelector('[data-progress-url]').dataset.running === '0'", timeout=20000)
+    expect(page.locator("[data-progress-url]").first).to_have_attribute("data-running", "0", timeout=20000)
     assert page.locator("[data-stat=status]").inner_text() == "done"
     assert page.locator("[data-stat=done]").inner_text() == "3"
     assert page.locator("tbody tr").count() == 3
