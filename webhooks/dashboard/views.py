@@ -55,6 +55,7 @@ def webhook_index(request: HttpRequest) -> HttpResponse:
         "errors": errors_,
         "document_events": services.DOCUMENT_EVENTS,
         "video_events": services.VIDEO_EVENTS + services.PLAYER_EVENTS,
+        "maker_events": services.MAKER_EVENTS,
     }
     return render(request, "dashboard/webhooks.html", context, status=400 if errors_ else 200)
 

@@ -17,7 +17,7 @@ from videos.maker.styles import STYLES
 from videos.maker.tests.conftest import frames
 from videos.models import Project, Video
 from videos.tests.helpers import upload_media
-from webhooks.models import WebhookDelivery
+from webhooks.models import Webhook, WebhookDelivery
 from webhooks.services import webhook_create
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +226,11 @@ def test_answers_have_exactly_the_declared_video_object_keys(me, library):
     declared = set(VideoObject().fields)
     assert set(me.get(f"/me/videos/{project}").json()) == declared
     assert all(set(v) == declared for v in me.get("/me/videos").json()["videos"])
+
+
+def test_dashboard_subscribes_an_account_webhook_to_maker_events(client, tenant):
+    client.force_login(tenant.user)
+    assert 'value="maker.published"' in client.get("/webhooks/").content.decode()
+    client.post("/webhooks/", {"url": "http://127.0.0.1:9/hook", "events": ["maker.published", "maker.error"]})
+    webhook = Webhook.objects.for_account(tenant.account).get()
+    assert webhook.events == ["maker.published", "maker.error"] and webhook.template_id is None
