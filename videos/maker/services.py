@@ -9,6 +9,7 @@ sends ``render_finished`` and :func:`render_finished` here moves the project on.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from typing import Any
 
@@ -127,9 +128,19 @@ def project_render(*, account: Account, project_id: str) -> Project:
 
     A project already rendering is left alone (the answer is 7201 again, nothing is charged twice).
     """
-    project = project_get(account=account, project_id=project_id)
-    if project.status == Status.RENDERING:
-        return project
+    with transaction.atomic():
+        project = project_get(account=account, project_id=project_id)
+        # Locked until the render is queued: two render calls at once charge and queue once.
+        Project.objects.for_account(account).select_for_update().filter(pk=project.pk).get()
+        project.refresh_from_db()
+        if project.status == Status.RENDERING:
+            return project
+        _queue_render(account, project)
+    return project
+
+
+def _queue_render(account: Account, project: Project) -> None:
+    """Check the project, charge its renditions and queue a video of its compiled script."""
     style = STYLES.get(project.style)
     if style is None:
         raise AppError(errors.STYLE_NOT_DEFINED, param="style")
@@ -148,30 +159,28 @@ def project_render(*, account: Account, project_id: str) -> Project:
         raise AppError(errors.NO_TITLE, param="name")
     script = compose(name=project.name, style=style, frames=frames, music=music, credit=project.credit)
     profiles = [RENDITIONS[q] for q in renditions(project.quality)]
-    with transaction.atomic():
-        account.refresh_from_db(fields=["stored_video_bytes", "credits"])
-        if account.stored_video_bytes >= account.plan.max_video_bytes:
-            raise AppError(errors.STORED_VIDEOS_LIMIT)
-        try:
-            credits_charge(account=account, amount=len(profiles))
-        except AppError as exc:
-            raise AppError(
-                errors.INSUFFICIENT_CREDITS,
-                detail=f"Insufficient credits amount: {len(profiles)} needed, {account.credits} left",
-            ) from exc
-        video = Video.objects.create(
-            account=account,
-            project=project,
-            template_public_id="",
-            name=project.name,
-            script=script,
-            out_profiles=profiles,
-            credits_charged=len(profiles),
-        )
-        project.status, project.error_code, project.error_message = Status.RENDERING, None, ""
-        project.save(update_fields=["status", "error_code", "error_message", "modified_at"])
-        render_enqueue(video)
-    return project
+    account.refresh_from_db(fields=["stored_video_bytes", "credits"])
+    if account.stored_video_bytes >= account.plan.max_video_bytes:
+        raise AppError(errors.STORED_VIDEOS_LIMIT)
+    try:
+        credits_charge(account=account, amount=len(profiles))
+    except AppError as exc:
+        raise AppError(
+            errors.INSUFFICIENT_CREDITS,
+            detail=f"Insufficient credits amount: {len(profiles)} needed, {account.credits} left",
+        ) from exc
+    video = Video.objects.create(
+        account=account,
+        project=project,
+        template_public_id="",
+        name=project.name,
+        script=script,
+        out_profiles=profiles,
+        credits_charged=len(profiles),
+    )
+    project.status, project.error_code, project.error_message = Status.RENDERING, None, ""
+    project.save(update_fields=["status", "error_code", "error_message", "modified_at"])
+    render_enqueue(video)
 
 
 def project_delete(*, account: Account, project_id: str) -> None:
@@ -202,7 +211,7 @@ def render_finished(*, video: Video, event: str) -> None:
     if event == "video.done":
         project.status, project.duration_ms = Status.PUBLISHED, video.duration_ms or 0
         older = list(renders.exclude(pk=video.pk).values_list("public_id", flat=True))
-        transaction.on_commit(lambda: [video_delete(account=account, video_id=v) for v in older])
+        transaction.on_commit(lambda: _retire(account, older))
     else:
         project.status = Status.ERROR
         project.error_code, project.error_message = video.status_code, video.status_message
@@ -212,6 +221,13 @@ def render_finished(*, video: Video, event: str) -> None:
         event="maker.published" if event == "video.done" else "maker.error",
         payload=project_webhook_json(project, base_url=settings.PUBLIC_BASE_URL),
     )
+
+
+def _retire(account: Account, video_ids: list[str]) -> None:
+    """Delete a project's replaced renders and their files (one deleted meanwhile is no error)."""
+    for video_id in video_ids:
+        with contextlib.suppress(AppError):
+            video_delete(account=account, video_id=video_id)
 
 
 def on_render_finished(sender: type, *, video: Video, event: str, **kwargs: Any) -> None:
