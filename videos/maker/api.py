@@ -13,7 +13,7 @@ from typing import Any
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.utils import html
 from rest_framework.views import APIView
@@ -38,7 +38,7 @@ def exception_handler(exc: Exception, context: dict) -> Response:
 
 
 class MeView(APIView):
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [rest.JSONParser, FormParser, MultiPartParser]
 
     def get_exception_handler(self):
         return exception_handler

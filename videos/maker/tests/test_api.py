@@ -234,3 +234,12 @@ def test_dashboard_subscribes_an_account_webhook_to_maker_events(client, tenant)
     client.post("/webhooks/", {"url": "http://127.0.0.1:9/hook", "events": ["maker.published", "maker.error"]})
     webhook = Webhook.objects.for_account(tenant.account).get()
     assert webhook.events == ["maker.published", "maker.error"] and webhook.template_id is None
+
+
+def test_json_nested_too_deeply_is_a_client_error(me, client, tenant):
+    project = new_project(me)
+    body = '{"assets": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    answer = client.post(
+        f"/me/videos/{project}", body, content_type="application/json", **tenant.auth_headers("access")
+    )
+    assert refusal(answer, 400, 4000)["message"].startswith("Request body is not valid JSON")
