@@ -121,7 +121,9 @@ def test_a_video_still_rendering_swaps_in_the_player_without_a_reload(
             const video = document.querySelector("#player");
             video.muted = true;
             await video.play();
-            await new Promise(resolve => setTimeout(resolve, 300));
+            for (let waited = 0; video.currentTime === 0 && waited < 10000; waited += 100) {
+                await new Promise(resolve => setTimeout(resolve, 100));
+            }
             return video.currentTime;
         }"""
     )
