@@ -18,6 +18,8 @@ from hypothesis import settings as hypothesis_settings
 
 from accounts import services
 from accounts.models import Account, User
+from core import rpc as rpc_registry
+from core.openapi import answer_errors
 
 # Tests never assert wall-clock time; Hypothesis's per-example deadline is such an assertion and
 # fails on a loaded machine (a 0.13 ms case once took 380 ms), so it is off for every property test.
@@ -130,6 +132,9 @@ class RpcCaller:
         assert answer["id"] == self.counter
         if "error" in answer:
             raise RpcError(answer["error"])
+        declared = rpc_registry.REGISTRY.lookup(method)
+        if declared is not None:  # every result the suite sees matches the struct the IDL declares
+            assert rpc_registry.shape_errors(answer["result"], declared.returns) == [], method
         return answer["result"]
 
 
@@ -164,7 +169,13 @@ def api(client, tenant):
             kwargs = {**self.headers, **extra}
             if data is not None and method != "get":
                 kwargs.setdefault("content_type", "application/json")
-            return getattr(client, method)(path, data, **kwargs)
+            response = getattr(client, method)(path, data, **kwargs)
+            # every answer the suite sees matches the OpenAPI schema
+            found = answer_errors(
+                method, path.split("?")[0], response.status_code, response.get("Content-Type", ""), response.content
+            )
+            assert found == [], found
+            return response
 
         def get(self, path, data=None, **extra):
             return self._call("get", path, data, **extra)

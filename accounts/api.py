@@ -10,41 +10,12 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.auth import account_of
-from accounts.rpc import account_json, notification_json
-from core.openapi import error_responses
-from core.rest import page_params
-
-METER_FIELDS = {
-    "key": serializers.CharField(),
-    "label": serializers.CharField(),
-    "used": serializers.IntegerField(),
-    "limit": serializers.IntegerField(),
-    "unit": serializers.CharField(),
-    "percent": serializers.IntegerField(),
-}
-AccountSerializer = inline_serializer(
-    "Account",
-    {
-        "accountID": serializers.CharField(),
-        "name": serializers.CharField(),
-        "accountType": serializers.CharField(),
-        "active": serializers.BooleanField(),
-        "credits": serializers.IntegerField(),
-        "usage": inline_serializer("Meter", METER_FIELDS, many=True),
-    },
-)
-NOTIFICATION_FIELDS = {
-    "id": serializers.CharField(),
-    "kind": serializers.CharField(),
-    "title": serializers.CharField(),
-    "message": serializers.CharField(),
-    "data": serializers.CharField(help_text="JSON text"),
-    "date": serializers.DateTimeField(),
-    "read": serializers.BooleanField(),
-}
+from accounts.serializers import AccountSerializer, NotificationSerializer, account_json, notification_json
+from core.openapi import error_responses, page_parameters
+from core.rest import StrictSerializer, page_params, query_flag
 
 
-class KeySerializer(serializers.Serializer):
+class KeySerializer(StrictSerializer):
     id = serializers.IntegerField(source="pk", read_only=True)
     name = serializers.CharField(max_length=100)
     prefix = serializers.SerializerMethodField()
@@ -60,7 +31,7 @@ class IssuedKeySerializer(KeySerializer):
     key = serializers.CharField(read_only=True, help_text="The full key: shown once, never again")
 
 
-class MarkReadSerializer(serializers.Serializer):
+class MarkReadSerializer(StrictSerializer):
     ids = serializers.ListField(child=serializers.IntegerField(), required=False, allow_null=True)
 
 
@@ -103,18 +74,17 @@ class NotificationListView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("unread", bool, description="Only unread notifications"),
-            OpenApiParameter("offset", int),
-            OpenApiParameter("limit", int, description="At most 100"),
+            *page_parameters(),
         ],
         responses={
-            200: inline_serializer("Notification", NOTIFICATION_FIELDS, many=True),
-            **error_responses(),
+            200: NotificationSerializer(many=True),
+            **error_responses(400),
         },
         tags=["notifications"],
     )
     def get(self, request):
         """The account's notifications, newest first."""
-        unread = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
+        unread = query_flag(request, "unread")
         offset, limit = page_params(request)
         items = selectors.notification_list(account=account_of(request), unread_only=unread, offset=offset, limit=limit)
         return Response([notification_json(n) for n in items])

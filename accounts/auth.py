@@ -357,8 +357,13 @@ def account_of(request: Request) -> Account:
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """Three alternatives (any one authenticates); seed 002's style needs both of its headers."""
+
     target_class = "accounts.auth.AccountAuthentication"
-    name = ["ApiKeyAuth", "AccessKeyAuth", "BasicAuth"]
+    name = ["ApiKeyAuth", "AccessKeyAuth", "AccessTokenAuth", "BasicAuth"]
+
+    def get_security_requirement(self, auto_schema):
+        return [{"ApiKeyAuth": []}, {"AccessKeyAuth": [], "AccessTokenAuth": []}, {"BasicAuth": []}]
 
     def get_security_definition(self, auto_schema):
         return [
@@ -371,8 +376,14 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             {
                 "type": "apiKey",
                 "in": "header",
+                "name": "X-Access-Key",
+                "description": "`X-Access-Key: <accountID>`, with X-Access-Token (seed 002)",
+            },
+            {
+                "type": "apiKey",
+                "in": "header",
                 "name": "X-Access-Token",
-                "description": "`X-Access-Key: <accountID>` with `X-Access-Token: psk_…` (seed 002)",
+                "description": "`X-Access-Token: psk_…`, with X-Access-Key (seed 002)",
             },
             {"type": "http", "scheme": "basic", "description": "User `api`, password = API key (seed 004)"},
         ]

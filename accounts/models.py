@@ -127,6 +127,10 @@ class Notification(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["account", "read_at"])]

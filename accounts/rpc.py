@@ -2,67 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from accounts import selectors, services
-from accounts.models import Account, Notification
+from accounts.serializers import AccountSerializer, NotificationPageSerializer, account_json, notification_json
 from core import rpc
-from core.dates import iso_z
 
-rpc.struct(
-    "Meter",
-    {"key": "string", "label": "string", "used": "int", "limit": "int", "unit": "string", "percent": "int"},
-)
-rpc.struct(
-    "Account",
-    {
-        "accountID": "string",
-        "name": "string",
-        "accountType": "string",
-        "active": "bool",
-        "credits": "int",
-        "usage": "[]Meter",
-    },
-)
-rpc.struct(
-    "Notification",
-    {
-        "id": "string",
-        "kind": "string",
-        "title": "string",
-        "message": "string",
-        "data": "string",
-        "date": "string",
-        "read": "bool",
-    },
-)
-rpc.struct("NotificationPage", {"total": "int", "unread": "int", "items": "[]Notification"})
-
-
-def account_json(account: Account) -> dict:
-    return {
-        "accountID": account.public_id,
-        "name": account.name,
-        "accountType": account.plan.code,
-        "active": account.is_active,
-        "credits": account.credits,
-        "usage": [
-            {"key": m.key, "label": m.label, "used": m.used, "limit": m.limit, "unit": m.unit, "percent": m.percent}
-            for m in selectors.account_usage(account=account)
-        ],
-    }
-
-
-def notification_json(notification: Notification) -> dict:
-    return {
-        "id": str(notification.pk),
-        "kind": notification.kind,
-        "title": notification.title,
-        "message": notification.message,
-        "data": json.dumps(notification.data),
-        "date": iso_z(notification.created_at),
-        "read": notification.read_at is not None,
-    }
+rpc.struct_from(AccountSerializer)
+rpc.struct_from(NotificationPageSerializer)
 
 
 @rpc.method("Account_Get", returns="Account", comment="The calling account: type, credits and quota usage", reads=True)

@@ -8,6 +8,7 @@ import campaigns.api
 import campaigns.dashboard.urls
 import documents.api
 import documents.dashboard.urls
+import documents.downloads
 import personalization.api
 import personalization.dashboard.urls
 import videos.dashboard.urls
@@ -58,7 +59,7 @@ urlpatterns = [
     path("v/<str:project_id>/<str:filename>", public_video_view, name="maker-public"),
     path("rest/", include(personalization.api.urlpatterns)),
     path("healthz", healthz, name="healthz"),
-    *documents.api.public_urlpatterns,
+    *documents.downloads.urlpatterns,
     *videos.player.urls.public_urlpatterns,
     path("admin/rq/", include("django_rq.urls")),
     path("admin/", admin.site.urls),

@@ -115,7 +115,7 @@ PAYLOAD_TOO_LARGE = _e(4130, "Upload is larger than 50,000,000 bytes", 413)
 RATE_LIMITED = _e(4290, "Too many requests; retry later", 429, RATE)
 
 # Seed 004's /rest surface answers these as plain text with their HTTP status.
-DUPLICATE_VALUE = _e(4091, "Duplicate value", 400)
+DUPLICATE_VALUE = _e(4091, "Duplicate value", 409)
 SELECTOR_REQUIRED = _e(4002, "PUT and DELETE need an id or a where condition", 400)
 SLOW_QUERIES_LIMIT = _e(5031, "Too many slow queries; retry later", 503, RATE)
 # The database connection was lost mid-request (the next request reconnects).

@@ -1,8 +1,22 @@
-"""Schema helpers shared by every REST endpoint: the seed 003 error shape."""
+"""Schema helpers shared by every REST endpoint: the seed 003 error shape, and the check of an
+answer against the schema (used by the test client on every REST answer)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, inline_serializer
+import functools
+import json
+import re
+from typing import Any
+
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    inline_serializer,
+)
+from jsonschema import Draft202012Validator
 from rest_framework import serializers
 
 from core import errors
@@ -43,6 +57,14 @@ _EXAMPLE = OpenApiExample(
 )
 
 
+def page_parameters(max_limit: int = 100) -> list[OpenApiParameter]:
+    """``?offset=&limit=`` as ``core.rest.page_params`` reads them."""
+    return [
+        OpenApiParameter("offset", {"type": "integer", "minimum": 0}),
+        OpenApiParameter("limit", {"type": "integer", "minimum": 0}, description=f"At most {max_limit}"),
+    ]
+
+
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     """The error responses of an endpoint; 401 and 429 apply to every authenticated one."""
     descriptions = {
@@ -63,3 +85,54 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     return {
         code: OpenApiResponse(ErrorSerializer, description=descriptions[code], examples=[_EXAMPLE]) for code in codes
     }
+
+
+# -- answers against the schema ----------------------------------------------------------
+
+
+def _nullable_to_json_schema(node: Any) -> Any:
+    """OpenAPI 3.0's ``nullable: true`` as JSON Schema (``anyOf`` with null)."""
+    if isinstance(node, list):
+        return [_nullable_to_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _nullable_to_json_schema(value) for key, value in node.items()}
+    if converted.pop("nullable", False):
+        return {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+@functools.cache
+def _document() -> dict[str, Any]:
+    document = json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
+    return _nullable_to_json_schema(document)
+
+
+@functools.cache
+def _path_patterns() -> list[tuple[re.Pattern, str]]:
+    patterns = [(re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"), path) for path in _document()["paths"]]
+    # literal segments before parameters: /webhooks/deliveries/... wins over /webhooks/{id}/...
+    return sorted(patterns, key=lambda item: item[1].count("{"))
+
+
+def answer_errors(method: str, path: str, status: int, content_type: str, body: bytes) -> list[str]:
+    """Where a REST answer departs from the schema: an undeclared path, method or status, or a
+    JSON body that does not validate against the declared one. Empty when it conforms."""
+    document = _document()
+    template = next((template for pattern, template in _path_patterns() if pattern.match(path)), None)
+    if template is None:
+        return []  # not a schema-described URL (dashboard, downloads)
+    operation = document["paths"][template].get(method.lower())
+    if operation is None:
+        return [f"{method} {template}: method not in the schema"] if status != 405 else []
+    response = operation["responses"].get(str(status))
+    if response is None:
+        return [f"{method} {template}: status {status} not in the schema"]
+    declared = response.get("content", {}).get("application/json", {}).get("schema")
+    if declared is None or not content_type.startswith("application/json"):
+        return []
+    validator = Draft202012Validator({**declared, "components": document["components"]})
+    return [
+        f"{method} {template} {status}: {error.message} at {list(error.absolute_path)}"
+        for error in validator.iter_errors(json.loads(body))
+    ]

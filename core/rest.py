@@ -121,3 +121,53 @@ def page_params(request, *, default_limit: int = 20, max_limit: int = 100) -> tu
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({name: exc.detail}) from None
     return values["offset"], min(max(values["limit"], 1), max_limit)
+
+
+def query_flag(request, name: str) -> bool:
+    """A boolean ``?name=`` (``true``/``false``, ``1``/``0``, ...; absent is false), else a 400 naming it."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return False
+    try:
+        return serializers.BooleanField().run_validation(raw)
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({name: exc.detail}) from None
+
+
+_JSON_TYPES: list[tuple[type[serializers.Field], tuple[type, ...], str]] = [
+    (serializers.BooleanField, (bool,), "a boolean"),
+    (serializers.IntegerField, (int,), "an integer"),
+    (serializers.FloatField, (int, float), "a number"),
+    (serializers.DecimalField, (int, float), "a number"),
+    (serializers.ListField, (list,), "an array"),
+    (serializers.ListSerializer, (list,), "an array"),
+    (serializers.DictField, (dict,), "an object"),
+    (serializers.Serializer, (dict,), "an object"),
+    (serializers.CharField, (str,), "a string"),
+    (serializers.ChoiceField, (str,), "a string"),
+    (serializers.DateTimeField, (str,), "a string"),
+    (serializers.UUIDField, (str,), "a string"),
+]
+
+
+class StrictSerializer(serializers.Serializer):
+    """Input serializer that takes a JSON body at its word: DRF coerces ``1`` into ``"1"`` and
+    ``"true"`` into ``True``; here a value of the wrong JSON type is a 400, as the schema says.
+    Form bodies (all strings) are left to DRF's coercion."""
+
+    def to_internal_value(self, data):
+        if type(data) is dict:
+            wrong = {}
+            for name, field in self.fields.items():
+                if name not in data or field.read_only or (data[name] is None and field.allow_null):
+                    continue
+                value = data[name]
+                expected = next(((types, what) for kind, types, what in _JSON_TYPES if isinstance(field, kind)), None)
+                if expected is None:
+                    continue
+                types, what = expected
+                if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+                    wrong[name] = [f"Expected {what}"]
+            if wrong:
+                raise serializers.ValidationError(wrong)
+        return super().to_internal_value(data)

@@ -22,6 +22,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
+from rest_framework import serializers
 
 from core import errors
 from core.errors import AppError
@@ -113,6 +114,67 @@ def struct(name: str, fields: dict[str, str], comment: str = "") -> None:
         "extends": "",
         "fields": [{"name": key, **_type(spec).idl(), "comment": ""} for key, spec in fields.items()],
     }
+
+
+def _idl_spec(field: serializers.Field) -> str:
+    """The IDL type of one field of an output serializer (nested serializers become structs)."""
+    if isinstance(field, serializers.ListSerializer):
+        spec = "[]" + struct_from(type(field.child))
+    elif isinstance(field, serializers.Serializer):
+        spec = struct_from(type(field))
+    elif isinstance(field, serializers.ListField):
+        spec = "[]" + _idl_spec(field.child).rstrip("?")
+    elif isinstance(field, serializers.BooleanField):
+        spec = "bool"
+    elif isinstance(field, serializers.IntegerField):
+        spec = "int"
+    elif isinstance(field, (serializers.FloatField, serializers.DecimalField)):
+        spec = "float"
+    elif isinstance(field, (serializers.CharField, serializers.ChoiceField, serializers.DateTimeField)):
+        spec = "string"
+    else:
+        raise TypeError(f"no IDL type for {type(field).__name__}")
+    return spec + ("?" if field.allow_null else "")
+
+
+def struct_from(serializer_class: type[serializers.Serializer], comment: str = "") -> str:
+    """Register the struct of an output serializer, the one declaration of a resource's shape
+    (the OpenAPI component of the same name comes from the same class); returns the struct name."""
+    name = serializer_class.__name__.removesuffix("Serializer")
+    if name not in REGISTRY.structs:
+        fields = serializer_class().fields
+        struct(
+            name, {key: _idl_spec(field) for key, field in fields.items()}, comment or (serializer_class.__doc__ or "")
+        )
+    return name
+
+
+def shape_errors(value: Any, spec: str | Type, path: str = "result") -> list[str]:
+    """Where ``value`` departs from an IDL type: missing or unknown struct fields, wrong
+    primitive types, values outside an enum. Empty when it conforms."""
+    spec = _type(spec)
+    if value is None:
+        return [] if spec.optional else [f"{path}: null for a non-optional {spec.type}"]
+    if spec.is_array:
+        if not isinstance(value, list):
+            return [f"{path}: {type(value).__name__} for an array"]
+        item = Type(spec.type)
+        return [error for i, v in enumerate(value) for error in shape_errors(v, item, f"{path}[{i}]")]
+    if spec.type in _PYTHON_TYPES or spec.type in REGISTRY.enums:
+        return [] if _value_ok(value, Type(spec.type)) else [f"{path}: {value!r} is not {spec.type}"]
+    declared = REGISTRY.structs.get(spec.type)
+    if declared is None:
+        return [f"{path}: unknown type {spec.type}"]
+    if not isinstance(value, dict):
+        return [f"{path}: {type(value).__name__} for struct {spec.type}"]
+    fields = {f["name"]: Type(f["type"], f["is_array"], f["optional"]) for f in declared["fields"]}
+    errors_found = [f"{path}.{key}: not in struct {spec.type}" for key in value.keys() - fields.keys()]
+    for key, field_type in fields.items():
+        if key not in value and not field_type.optional:
+            errors_found.append(f"{path}.{key}: missing")
+        elif key in value:
+            errors_found += shape_errors(value[key], field_type, f"{path}.{key}")
+    return errors_found
 
 
 def enum(name: str, values: list[str], comment: str = "") -> None:

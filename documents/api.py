@@ -1,14 +1,12 @@
-"""REST endpoints of seed 003: document templates, /v1/content, on-demand URLs, signed downloads."""
+"""REST endpoints of seed 003: document templates, /v1/content, on-demand URLs (the signed
+downloads they point to are in ``documents.downloads``)."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse
+from django.core.validators import RegexValidator
 from django.urls import path
-from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -26,111 +24,25 @@ from accounts.auth import account_of
 from core import errors
 from core.dates import iso_z
 from core.errors import AppError
-from core.http import json_error, ranged_file_response, stored_file_response
 from core.openapi import error_responses
-from documents import renderer, selectors, services
+from documents import downloads, selectors, services
 from documents.models import DocumentRequest, DocumentTemplate
-
-SEED_TEMPLATE_ID = "c790fd3b-10ef-4a58-963b-b688e564eefa"
-SEED_FIELDS = {"First Name": "John", "Machine": "AK-2000", "Color": "Blue"}
-EXAMPLE_REQUEST_ID = "6f1d3c1e-8a9b-4c2d-9e0f-1a2b3c4d5e6f"
-
-
-# --- serializers (shape and schema) ---------------------------------------------------------
-
-
-class FieldSpecSerializer(serializers.Serializer):
-    Name = serializers.CharField(max_length=100, help_text="As users see it; spaces allowed ('First Name')")
-    Type = serializers.ChoiceField(choices=renderer.FIELD_TYPES, default="text")
-    Required = serializers.BooleanField(default=False)
-    Default = serializers.JSONField(required=False, allow_null=True, default=None)
-    Sample = serializers.JSONField(required=False, allow_null=True, default=None, help_text="Used by previews")
-
-
-class AssetSerializer(serializers.Serializer):
-    Name = serializers.CharField(help_text='Refer to it in the HTML by this name: <img src="logo.png">')
-    ContentType = serializers.CharField()
-    Size = serializers.IntegerField()
-
-
-class TemplateSerializer(serializers.Serializer):
-    TemplateId = serializers.UUIDField(read_only=True)
-    Name = serializers.CharField(max_length=200)
-    Html = serializers.CharField(help_text="Jinja2 (sandboxed): {{ fields['First Name'] }} or {{ First_Name }}")
-    Css = serializers.CharField(required=False, allow_blank=True, default="")
-    Fields = FieldSpecSerializer(many=True, required=False, default=list)
-    PageSize = serializers.ChoiceField(choices=DocumentTemplate.PageSize.values, default="A4")
-    Orientation = serializers.ChoiceField(choices=DocumentTemplate.Orientation.values, default="portrait")
-    Assets = AssetSerializer(many=True, read_only=True)
-    Created = serializers.DateTimeField(read_only=True)
-    Updated = serializers.DateTimeField(read_only=True)
-
-
-class OutputSerializer(serializers.Serializer):
-    Format = serializers.ChoiceField(choices=list(renderer.FORMATS), default="PDF")
-    Quality = serializers.ChoiceField(
-        choices=renderer.QUALITIES,
-        default="Display",
-        help_text="Display ≈ 150 dpi, Print = 300 dpi and full-resolution images",
-    )
-    Resolution = serializers.IntegerField(
-        required=False,
-        min_value=renderer.RESOLUTION_LIMITS[0],
-        max_value=renderer.RESOLUTION_LIMITS[1],
-        help_text="dpi of PNG/JPG pages (default: the Quality's); refused for PDF. Any other Output key is a 400",
-    )
-    Package = serializers.BooleanField(default=False, help_text="One ZIP holding every output file")
-    StrictPolicy = serializers.BooleanField(
-        default=False, help_text="true: an unknown or missing required field is a 400 naming it in param"
-    )
-
-
-class ContentRequestSerializer(serializers.Serializer):
-    TemplateId = serializers.CharField(help_text="ID of the template to use")
-    Fields = serializers.DictField(help_text="Key-value pairs of template fields")
-    Output = OutputSerializer(required=False)
-
-
-RequestIdSerializer = inline_serializer("ContentAccepted", {"RequestId": serializers.UUIDField()})
-ContentResultSerializer = inline_serializer(
-    "ContentResult",
-    {
-        "RequestId": serializers.UUIDField(),
-        "Status": serializers.ChoiceField(choices=["InProgress", "Completed", "Failed"]),
-        "URLs": serializers.ListField(child=serializers.URLField(), help_text="Signed; live 30 minutes"),
-        "ExpiresAt": serializers.DateTimeField(required=False, help_text="When the URLs stop working"),
-        "FailureDescription": serializers.CharField(required=False),
-    },
+from documents.serializers import (
+    CONTENT_EXAMPLE,
+    EXAMPLE_REQUEST_ID,
+    SEED_FIELDS,
+    SEED_TEMPLATE_ID,
+    TEMPLATE_EXAMPLE,
+    AssetSerializer,
+    ContentRequestSerializer,
+    ContentResultSerializer,
+    FieldSpecSerializer,
+    LinkRequestSerializer,
+    RequestIdSerializer,
+    TemplateSerializer,
+    UrlSerializer,
 )
-UrlSerializer = inline_serializer(
-    "OnDemandUrl", {"URL": serializers.URLField(), "ExpiresAt": serializers.DateTimeField()}
-)
-
-CONTENT_EXAMPLE = OpenApiExample(
-    "Seed 003",
-    request_only=True,
-    value={
-        "TemplateId": SEED_TEMPLATE_ID,
-        "Fields": SEED_FIELDS,
-        "Output": {"Format": "PDF", "Quality": "Display", "Package": False, "StrictPolicy": True},
-    },
-)
-TEMPLATE_EXAMPLE = {
-    "TemplateId": SEED_TEMPLATE_ID,
-    "Name": "Machine certificate",
-    "Html": "<h1>Hello {{ fields['First Name'] }}</h1><p>Your {{ Machine }} in {{ Color }}.</p>",
-    "Css": "h1 { color: #4338ca; }",
-    "Fields": [
-        {"Name": "First Name", "Type": "text", "Required": True, "Default": None, "Sample": "Ada"},
-        {"Name": "Machine", "Type": "text", "Required": True, "Default": None, "Sample": "AK-2000"},
-        {"Name": "Color", "Type": "text", "Required": False, "Default": "Black", "Sample": "Blue"},
-    ],
-    "PageSize": "A4",
-    "Orientation": "portrait",
-    "Assets": [{"Name": "logo.png", "ContentType": "image/png", "Size": 5120}],
-    "Created": "2025-01-01T10:00:00Z",
-    "Updated": "2025-01-01T10:00:00Z",
-}
+from documents.services import ASSET_NAME_PATTERN
 
 
 def _invalid(param: str, message: str) -> AppError:
@@ -173,6 +85,12 @@ def _template_values(data: Any, *, partial: bool) -> dict[str, Any]:
     names = {"Name": "name", "Html": "html", "Css": "css", "PageSize": "page_size", "Orientation": "orientation"}
     values = {model: valid[api] for api, model in names.items() if api in valid and (not partial or api in data)}
     if "Fields" in data or not partial:
+        fields = valid.get("Fields", [])
+        if partial:  # the list replaces the old one whole: each entry is checked in full, defaults filled in
+            entries = FieldSpecSerializer(data=data["Fields"], many=True)
+            if not entries.is_valid():
+                raise serializers.ValidationError({"Fields": entries.errors})
+            fields = entries.validated_data
         values["fields"] = [
             {
                 "name": f["Name"],
@@ -181,7 +99,7 @@ def _template_values(data: Any, *, partial: bool) -> dict[str, Any]:
                 "default": f.get("Default"),
                 "sample": f.get("Sample"),
             }
-            for f in valid.get("Fields", [])
+            for f in fields
         ]
     return values
 
@@ -317,7 +235,13 @@ class TemplateAssetsView(APIView):
                 "AssetUpload",
                 {
                     "file": serializers.FileField(),
-                    "name": serializers.CharField(required=False, help_text="Defaults to the file name"),
+                    "name": serializers.CharField(
+                        required=False,
+                        max_length=100,
+                        allow_blank=True,
+                        validators=[RegexValidator(ASSET_NAME_PATTERN)],
+                        help_text="Letters, digits, '.', '_' and '-'; defaults to the file name",
+                    ),
                 },
             )
         },
@@ -349,7 +273,16 @@ class TemplateAssetsView(APIView):
 
 
 class TemplateAssetView(APIView):
-    @extend_schema(parameters=[TEMPLATE_ID_PARAM], responses={204: None, **error_responses(404)}, tags=["documents"])
+    @extend_schema(
+        parameters=[
+            TEMPLATE_ID_PARAM,
+            OpenApiParameter(
+                "name", {"type": "string", "pattern": ASSET_NAME_PATTERN, "maxLength": 100}, OpenApiParameter.PATH
+            ),
+        ],
+        responses={204: None, **error_responses(404)},
+        tags=["documents"],
+    )
     def delete(self, request, templateId: str, name: str):
         """Remove an asset from a template."""
         account = account_of(request)
@@ -487,7 +420,7 @@ class ContentView(APIView):
 
 class ContentUrlView(APIView):
     @extend_schema(
-        request=ContentRequestSerializer,
+        request=LinkRequestSerializer,
         responses={200: UrlSerializer, **error_responses(400, 404)},
         examples=[
             OpenApiExample(
@@ -524,50 +457,6 @@ class ContentUrlView(APIView):
         )
 
 
-# --- public downloads (no API key: the signed or random token is the credential) ---------------
-
-
-@require_GET
-def file_download(request: HttpRequest, token: str) -> HttpResponse:
-    """``/v1/files/<signed token>``: an output of a completed request, for 30 minutes."""
-    try:
-        entry = services.download_open(token=token)
-    except AppError as exc:
-        return json_error(exc)
-    return stored_file_response(
-        request,
-        default_storage.open(entry["key"], "rb"),
-        filename=entry["name"],
-        content_type=entry["content_type"],
-        cache_control="private, no-store",
-    )
-
-
-@require_GET
-def link_download(request: HttpRequest, token: str) -> HttpResponse:
-    """``/d/<token>``: the on-demand document (rendered on the first open, then from the cache)."""
-    try:
-        link, data = services.link_open(token=token)
-    except AppError as exc:
-        return json_error(exc)
-    if data is not None:  # rendered by this request
-        return ranged_file_response(
-            io.BytesIO(data),
-            size=len(data),
-            range_header=request.headers.get("Range", ""),
-            filename=link.cached_filename,
-            content_type=link.cached_content_type,
-            cache_control="private, no-store",
-        )
-    return stored_file_response(
-        request,
-        default_storage.open(link.cached_key, "rb"),
-        filename=link.cached_filename,
-        content_type=link.cached_content_type,
-        cache_control="private, no-store",
-    )
-
-
 urlpatterns = [
     path("templates", TemplateListView.as_view(), name="document-templates"),
     path("templates/<str:templateId>", TemplateDetailView.as_view(), name="document-template"),
@@ -575,7 +464,5 @@ urlpatterns = [
     path("templates/<str:templateId>/assets/<str:name>", TemplateAssetView.as_view(), name="document-template-asset"),
     path("content", ContentView.as_view(), name="content"),
     path("content/url", ContentUrlView.as_view(), name="content-url"),
-    path("files/<str:token>", file_download, name="document-file"),
+    path("files/<str:token>", downloads.file_download, name="document-file"),
 ]
-
-public_urlpatterns = [path("d/<str:token>", link_download, name="document-link")]

@@ -39,6 +39,7 @@ CREDITS_PER_DOCUMENT = 1
 DOWNLOAD_TTL = timedelta(minutes=30)
 LINK_TTL = timedelta(days=30)
 FILES_LINK = "documents.files"
+ASSET_NAME_PATTERN = r"^[A-Za-z0-9](\.?[A-Za-z0-9_-])*\.?$"  # what ASSET_NAME takes, without "..", for the schema
 ASSET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 MAX_ASSET_BYTES = 20_000_000
 JOB_QUEUE = "documents"

@@ -1,49 +1,40 @@
-"""The media object of the JSON-RPC API and the upload endpoint."""
+"""The media object of the JSON-RPC API and the upload endpoint, declared once: the
+JSON-RPC struct comes from the serializer (``core.rpc.struct_from``)."""
 
 from __future__ import annotations
 
+from rest_framework import serializers
+
 from core import rpc
-from core.dates import iso_z
+from core.shapes import BlankAsNullCharField
 from media_app.models import MediaFile
 
-rpc.struct(
-    "Media",
-    {
-        "mediaID": "string",
-        "accountID": "string",
-        "templateID": "string?",
-        "type": "string",
-        "mime": "string",
-        "size": "int",
-        "duration": "int?",
-        "width": "int?",
-        "height": "int?",
-        "videoCodec": "string?",
-        "audioCodec": "string?",
-        "filename": "string",
-        "description": "string",
-        "perVideo": "bool",
-        "date": "string",
-    },
-)
-rpc.struct("MediaPage", {"total": "int", "items": "[]Media"})
+
+class MediaSerializer(serializers.Serializer):
+    mediaID = serializers.CharField(source="public_id")
+    accountID = serializers.CharField(source="account.public_id")
+    templateID = serializers.CharField(source="template.public_id", allow_null=True)
+    type = serializers.CharField(source="kind")
+    mime = serializers.CharField()
+    size = serializers.IntegerField()
+    duration = serializers.IntegerField(source="duration_ms", allow_null=True)
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    videoCodec = BlankAsNullCharField(source="video_codec", allow_null=True)
+    audioCodec = BlankAsNullCharField(source="audio_codec", allow_null=True)
+    filename = serializers.CharField()
+    description = serializers.CharField()
+    perVideo = serializers.BooleanField(source="per_video")
+    date = serializers.DateTimeField(source="created_at")
+
+
+class MediaPageSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    items = MediaSerializer(many=True)
+
+
+rpc.struct_from(MediaPageSerializer)
 
 
 def media_json(media: MediaFile) -> dict:
-    return {
-        "mediaID": media.public_id,
-        "accountID": media.account.public_id,
-        "templateID": media.template.public_id if media.template_id else None,
-        "type": media.kind,
-        "mime": media.mime,
-        "size": media.size,
-        "duration": media.duration_ms,
-        "width": media.width,
-        "height": media.height,
-        "videoCodec": media.video_codec or None,
-        "audioCodec": media.audio_codec or None,
-        "filename": media.filename,
-        "description": media.description,
-        "perVideo": media.per_video,
-        "date": iso_z(media.created_at),
-    }
+    return MediaSerializer(media).data

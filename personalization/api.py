@@ -114,9 +114,15 @@ def _get(request: HttpRequest, account: Account, kind: ObjectType, query: Query)
     return _json([record_json(row) for row in rows])
 
 
+def _not_allowed(message: str, allow: str) -> HttpResponse:
+    return _text(message, 405, {"Allow": allow})
+
+
 def _post(request: HttpRequest, account: Account, kind: ObjectType, query: Query) -> HttpResponse:
     if query.id is not None or query.modifiers:
-        raise QueryError("POST takes no id or modifiers: send the new record(s) to /rest/{object}")
+        return _not_allowed(
+            "POST takes no id or modifiers: send the new record(s) to /rest/{object}", "GET, PUT, DELETE"
+        )
     data = _body(request)
     if isinstance(data, list):
         if len(data) > MAX_BULK_ROWS:
@@ -130,7 +136,7 @@ def _post(request: HttpRequest, account: Account, kind: ObjectType, query: Query
 def _put(request: HttpRequest, account: Account, kind: ObjectType, query: Query) -> HttpResponse:
     _refuse(query, "PUT", "order_by", "order_by_desc", "limit", "columns", "column")
     if not query.has_selector():
-        raise QueryError("PUT needs an id or a where condition: /rest/{object}/{id} or /rest/{object}/where/...")
+        return _not_allowed(_REFUSALS["PUT"], "GET, POST")
     values = validate_record(kind, _body(request), partial=True)
     return _json(services.record_update(account=account, kind=kind, selector=query.filter_q(), values=values))
 
@@ -138,28 +144,35 @@ def _put(request: HttpRequest, account: Account, kind: ObjectType, query: Query)
 def _delete(request: HttpRequest, account: Account, kind: ObjectType, query: Query) -> HttpResponse:
     _refuse(query, "DELETE", "order_by", "order_by_desc", "limit", "columns", "column")
     if not query.has_selector():
-        raise QueryError("DELETE needs an id or a where condition: /rest/{object}/{id} or /rest/{object}/where/...")
+        return _not_allowed(_REFUSALS["DELETE"], "GET, POST")
     return _json(services.record_delete(account=account, kind=kind, selector=query.filter_q()))
 
 
 _METHODS = {"GET": _get, "POST": _post, "PUT": _put, "DELETE": _delete}
 
 
+_REFUSALS = {
+    "POST": "POST takes no id or modifiers: send the new record(s) to /rest/{object}",
+    "PUT": "PUT needs an id or a where condition: /rest/{object}/{id} or /rest/{object}/where/...",
+    "DELETE": "DELETE needs an id or a where condition: /rest/{object}/{id} or /rest/{object}/where/...",
+}
+
+
 @csrf_exempt
 def rest_view(request: HttpRequest, raw: str = "") -> HttpResponse:
-    handler = _METHODS.get(request.method or "")
-    if handler is None:
-        return _text(
-            f"Method {request.method} not allowed: use GET, POST, PUT or DELETE",
-            405,
-            {"Allow": "GET, POST, PUT, DELETE"},
-        )
+    raw_path = raw_rest_path(request)
+    # /rest/{object} takes GET and POST; a path with an id or a condition GET, PUT and DELETE.
+    allowed = ("GET", "PUT", "DELETE") if "/" in raw_path.strip("/") else ("GET", "POST")
+    if request.method not in allowed:
+        default = f"Method {request.method} not allowed: use {', '.join(allowed)}"
+        return _not_allowed(_REFUSALS.get(request.method or "", default), ", ".join(allowed))
+    handler = _METHODS[request.method]
     authenticated = _authenticate(request)
     if isinstance(authenticated, HttpResponse):
         return authenticated
     account = authenticated
     try:
-        query = parse_path(raw_rest_path(request), SCHEMAS)
+        query = parse_path(raw_path, SCHEMAS)
         if query.limit > MAX_LIMIT:  # pragma: no cover - the parser refuses it first
             raise QueryError(f"limit: at most {MAX_LIMIT} records per request")
         kind = OBJECTS[query.object_name]

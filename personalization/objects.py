@@ -159,6 +159,9 @@ def _value(field: models.Field, raw: Any, name: str, kind: ColumnType) -> Any:
             raise InputError(f"{name}: expected a number") from None
         if not number.is_finite():
             raise InputError(f"{name}: expected a finite number")
+        # too large before rounding, or quantize itself raises InvalidOperation (beyond 28 digits)
+        if number.adjusted() >= field.max_digits - field.decimal_places:
+            raise InputError(f"{name}: too large")
         number = number.quantize(Decimal(1).scaleb(-field.decimal_places))
         if len(number.as_tuple().digits) > field.max_digits:
             raise InputError(f"{name}: too large")

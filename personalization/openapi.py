@@ -7,6 +7,7 @@ one component per object, built from the same registry the API validates with.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -31,12 +32,21 @@ def _property(kind: ObjectType, name: str, field: models.Field) -> dict[str, Any
         schema: dict[str, Any] = (
             {"type": "array", "items": {"type": "string"}} if field.default is list else {"type": "object"}
         )
+    elif column_type is ColumnType.BOOL:
+        schema = {"anyOf": [{"type": "boolean"}, {"type": "integer", "enum": [0, 1]}]}
     else:
         schema = dict(_TYPES[column_type])
     if getattr(field, "max_length", None):
         schema["maxLength"] = field.max_length
-    if field.null:
-        schema["nullable"] = True
+    if column_type is ColumnType.DECIMAL:
+        largest = float(
+            Decimal(10) ** (field.max_digits - field.decimal_places) - Decimal(1).scaleb(-field.decimal_places)
+        )
+        schema.update(minimum=-largest, maximum=largest)
+    if name in kind.required:
+        schema["minLength"] = 1  # "" counts as missing
+    elif field.null or column_type is ColumnType.TEXT:
+        schema["nullable"] = True  # null text is stored as ""
     notes = [str(field.help_text)] if field.help_text else []
     if name in kind.schema.indexed:
         notes.append("Indexed: filtering on it is always fast.")
@@ -66,10 +76,36 @@ def _components(kind: ObjectType) -> dict[str, dict[str, Any]]:
     }
 
 
+# A value the path can carry as is: no syntax character, no percent-escape (the pattern keeps to
+# what the parser is sure to accept; docs/personalization-query.md has the whole language).
+_TEXT_VALUE = r"[^%&|/,\x00]*"
+_VALUES = {
+    ColumnType.TEXT: _TEXT_VALUE,
+    ColumnType.INT: r"-?[0-9]{1,15}",
+    ColumnType.FLOAT: r"-?[0-9]{1,12}(\.[0-9]{1,6})?",
+    ColumnType.DECIMAL: r"-?[0-9]{1,12}(\.[0-9]{1,2})?",
+    ColumnType.BOOL: r"(0|1|true|false)",
+    ColumnType.DATETIME: r"20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])",
+}
+
+
+def condition_pattern(kind: ObjectType) -> str:
+    """``where`` conditions as a regular expression: terms on the object's filterable columns,
+    joined by ``&`` and ``|``."""
+    terms = []
+    for column, column_type in kind.schema.columns.items():
+        value = _VALUES.get(column_type)
+        if value is not None:
+            terms.append(f"{column}((!=|>=|<=|=|>|<){value}|(!:|:){value}(,{value}){{0,9}})")
+    term = "(" + "|".join(terms) + ")"
+    return f"^{term}([&|]{term})*$"
+
+
 def _responses(ok: dict[str, Any], description: str) -> dict[str, Any]:
     return {
         "200": {"description": description, "content": {"application/json": {"schema": ok}}},
         "400": {"description": "Bad path or body: plain text naming the problem", "content": _TEXT},
+        "409": {"description": "Duplicate `email` / `internal_id`: plain text naming the value", "content": _TEXT},
         "401": {"description": "Missing or invalid API key, or plain HTTP", "content": _TEXT},
         "500": {"description": "Unexpected error, with a request id", "content": _TEXT},
         "503": {
@@ -86,12 +122,17 @@ def _paths(kind: ObjectType) -> dict[str, dict[str, Any]]:
     change = {"$ref": f"#/components/schemas/Rest{kind.label}Change"}
     tag, security = [f"rest: {kind.name}"], [{"BasicAuth": []}]
     count = {"type": "integer", "description": "Rows affected"}
-    id_param = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    id_param = {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
+    }
     where_param = {
         "name": "condition",
         "in": "path",
         "required": True,
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "pattern": condition_pattern(kind)},
         "description": "Terms `{column}{op}{value}` with `= != > < >= <= : !:`, joined by `&` (binds tighter) "
         "and `|`; percent-encode `/ & | = , %` inside values. More modifiers may follow: "
         f"`/order_by/{{c1}},{{c2}}`, `/order_by_desc/...`, `/limit/{{n}}` or `/limit/{{offset}},{{n}}` (n ≤ {MAX_LIMIT}), "

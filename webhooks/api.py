@@ -2,86 +2,43 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.auth import account_of
-from core.openapi import error_responses
-from core.rest import page_params
+from core.openapi import error_responses, page_parameters
+from core.rest import StrictSerializer, page_params
 from webhooks import selectors, services
-from webhooks.rpc import delivery_json, webhook_json
-
-WebhookSerializer = inline_serializer(
-    "Webhook",
-    {
-        "webhookID": serializers.CharField(),
-        "templateID": serializers.CharField(allow_null=True),
-        "url": serializers.CharField(),
-        "events": serializers.ListField(child=serializers.CharField()),
-        "active": serializers.BooleanField(),
-        "secret": serializers.CharField(
-            allow_null=True, help_text="Only when just created or rotated: keep it, it is not shown again"
-        ),
-        "secretHint": serializers.CharField(),
-        "failingSince": serializers.DateTimeField(allow_null=True),
-        "disabledReason": serializers.CharField(),
-        "date": serializers.DateTimeField(),
-    },
-)
-AttemptSerializer = inline_serializer(
-    "WebhookAttempt",
-    {
-        "number": serializers.IntegerField(),
-        "date": serializers.DateTimeField(),
-        "requestHeaders": serializers.CharField(help_text="JSON text"),
-        "requestBody": serializers.CharField(),
-        "responseStatus": serializers.IntegerField(allow_null=True),
-        "responseBody": serializers.CharField(help_text="The first 1 KB"),
-        "durationMs": serializers.FloatField(),
-        "error": serializers.CharField(),
-    },
-    many=True,
-)
-DeliverySerializer = inline_serializer(
-    "WebhookDelivery",
-    {
-        "deliveryID": serializers.CharField(help_text="Also the webhook-id header"),
-        "webhookID": serializers.CharField(),
-        "event": serializers.CharField(),
-        "status": serializers.ChoiceField(choices=["pending", "delivered", "failed"]),
-        "attempts": serializers.IntegerField(),
-        "nextAttempt": serializers.DateTimeField(allow_null=True),
-        "lastStatus": serializers.IntegerField(allow_null=True),
-        "lastError": serializers.CharField(),
-        "date": serializers.DateTimeField(),
-        "deliveredAt": serializers.DateTimeField(allow_null=True),
-        "body": serializers.CharField(),
-        "log": AttemptSerializer,
-    },
-)
-DeliveryPageSerializer = inline_serializer(
-    "WebhookDeliveryPage", {"total": serializers.IntegerField(), "items": DeliverySerializer.__class__(many=True)}
+from webhooks.serializers import (
+    WebhookDeliveryPageSerializer,
+    WebhookDeliverySerializer,
+    WebhookSerializer,
+    delivery_json,
+    webhook_json,
 )
 
+HTTP_URL = RegexValidator(r"^https?://", "Use an http or https URL")
 
-class WebhookCreateSerializer(serializers.Serializer):
+
+class WebhookCreateSerializer(StrictSerializer):
     templateID = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=24)
-    url = serializers.CharField(max_length=2000)
+    url = serializers.CharField(max_length=2000, validators=[HTTP_URL])
     events = serializers.ListField(child=serializers.CharField(max_length=40), required=False, allow_empty=True)
 
 
-class WebhookUpdateSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=2000, required=False)
+class WebhookUpdateSerializer(StrictSerializer):
+    url = serializers.CharField(max_length=2000, required=False, validators=[HTTP_URL])
     active = serializers.BooleanField(required=False)
 
 
 class WebhookListView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("templateID", str, description="Only this template's webhooks")],
-        responses={200: WebhookSerializer.__class__(many=True), **error_responses()},
+        responses={200: WebhookSerializer(many=True), **error_responses()},
         tags=["webhooks"],
     )
     def get(self, request):
@@ -142,8 +99,8 @@ class WebhookRotateSecretView(APIView):
 
 class WebhookDeliveriesView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("offset", int), OpenApiParameter("limit", int, description="At most 100")],
-        responses={200: DeliveryPageSerializer, **error_responses(400, 404)},
+        parameters=page_parameters(),
+        responses={200: WebhookDeliveryPageSerializer, **error_responses(400, 404)},
         tags=["webhooks"],
     )
     def get(self, request, webhook_id: str):
@@ -161,7 +118,9 @@ class WebhookDeliveriesView(APIView):
 
 
 class DeliveryRedeliverView(APIView):
-    @extend_schema(request=None, responses={202: DeliverySerializer, **error_responses(404, 409)}, tags=["webhooks"])
+    @extend_schema(
+        request=None, responses={202: WebhookDeliverySerializer, **error_responses(404, 409)}, tags=["webhooks"]
+    )
     def post(self, request, delivery_id: str):
         """Send a delivery again (same body, same webhook-id)."""
         delivery = services.delivery_redeliver(account=account_of(request), delivery_id=delivery_id)

@@ -3,108 +3,11 @@
 from __future__ import annotations
 
 from core import rpc
-from core.dates import iso_z
 from webhooks import selectors, services
-from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
+from webhooks.serializers import WebhookDeliveryPageSerializer, WebhookSerializer, delivery_json, webhook_json
 
-rpc.struct(
-    "Webhook",
-    {
-        "webhookID": "string",
-        "templateID": "string?",
-        "url": "string",
-        "events": "[]string",
-        "active": "bool",
-        "secret": "string?",
-        "secretHint": "string",
-        "failingSince": "string?",
-        "disabledReason": "string",
-        "date": "string",
-    },
-    comment="secret is only present when it was just created (Webhook_New, Webhook_RotateSecret)",
-)
-rpc.struct(
-    "WebhookAttempt",
-    {
-        "number": "int",
-        "date": "string",
-        "requestHeaders": "string",
-        "requestBody": "string",
-        "responseStatus": "int?",
-        "responseBody": "string",
-        "durationMs": "float",
-        "error": "string",
-    },
-)
-rpc.struct(
-    "WebhookDelivery",
-    {
-        "deliveryID": "string",
-        "webhookID": "string",
-        "event": "string",
-        "status": "string",
-        "attempts": "int",
-        "nextAttempt": "string?",
-        "lastStatus": "int?",
-        "lastError": "string",
-        "date": "string",
-        "deliveredAt": "string?",
-        "body": "string",
-        "log": "[]WebhookAttempt",
-    },
-)
-rpc.struct("WebhookDeliveryPage", {"total": "int", "items": "[]WebhookDelivery"})
-
-
-def _iso(value) -> str | None:
-    return iso_z(value) if value else None
-
-
-def webhook_json(webhook: Webhook, *, with_secret: bool = False) -> dict:
-    return {
-        "webhookID": webhook.public_id,
-        "templateID": webhook.template_id,
-        "url": webhook.url,
-        "events": list(webhook.events),
-        "active": webhook.active,
-        "secret": webhook.secret if with_secret else None,
-        "secretHint": webhook.secret[:10] + "…",
-        "failingSince": _iso(webhook.failing_since),
-        "disabledReason": webhook.disabled_reason,
-        "date": _iso(webhook.created_at),
-    }
-
-
-def attempt_json(attempt: WebhookAttempt) -> dict:
-    import json
-
-    return {
-        "number": attempt.number,
-        "date": _iso(attempt.created_at),
-        "requestHeaders": json.dumps(attempt.request_headers),
-        "requestBody": attempt.request_body,
-        "responseStatus": attempt.response_status,
-        "responseBody": attempt.response_body,
-        "durationMs": attempt.duration_ms,
-        "error": attempt.error,
-    }
-
-
-def delivery_json(delivery: WebhookDelivery, *, with_log: bool = True) -> dict:
-    return {
-        "deliveryID": delivery.msg_id,
-        "webhookID": delivery.webhook.public_id,
-        "event": delivery.event,
-        "status": delivery.status,
-        "attempts": delivery.attempt_count,
-        "nextAttempt": _iso(delivery.next_attempt_at),
-        "lastStatus": delivery.last_status,
-        "lastError": delivery.last_error,
-        "date": _iso(delivery.created_at),
-        "deliveredAt": _iso(delivery.delivered_at),
-        "body": delivery.body,
-        "log": [attempt_json(a) for a in delivery.attempts.all()] if with_log else [],
-    }
+rpc.struct_from(WebhookSerializer)
+rpc.struct_from(WebhookDeliveryPageSerializer)
 
 
 @rpc.method(

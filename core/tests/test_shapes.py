@@ -1,0 +1,43 @@
+"""One shape per resource: the JSON-RPC structs derive from the output serializers, and
+results are checked against the IDL (the ``rpc`` fixture does it for every call of the suite,
+the ``api`` fixture checks every REST answer against the OpenAPI schema)."""
+
+from core import rpc
+from core.openapi import answer_errors
+from webhooks.serializers import WebhookSerializer
+
+
+def test_every_declared_type_is_known():
+    known = set(rpc.REGISTRY.structs) | set(rpc.REGISTRY.enums) | set(rpc.PRIMITIVES)
+    for method in rpc.REGISTRY.methods.values():
+        assert {method.returns.type} | {p.type.type for p in method.params} <= known, method.name
+    for declared in rpc.REGISTRY.structs.values():
+        assert {f["type"] for f in declared["fields"]} <= known, declared["name"]
+
+
+def test_struct_derives_from_the_output_serializer():
+    fields = {f["name"]: f for f in rpc.REGISTRY.structs["Webhook"]["fields"]}
+    assert list(fields) == list(WebhookSerializer().fields)
+    assert fields["events"]["is_array"] and fields["events"]["type"] == "string"
+    assert fields["templateID"]["optional"] and not fields["url"]["optional"]
+
+
+def test_shape_errors_name_each_departure():
+    good = {"total": 0, "items": []}
+    assert rpc.shape_errors(good, "WebhookDeliveryPage") == []
+    found = rpc.shape_errors({"total": "0", "extra": 1}, "WebhookDeliveryPage")
+    assert sorted(found) == [
+        "result.extra: not in struct WebhookDeliveryPage",
+        "result.items: missing",
+        "result.total: '0' is not int",
+    ]
+    assert rpc.shape_errors([1, None], "[]int") == ["result[1]: null for a non-optional int"]
+
+
+def test_answer_errors_against_the_openapi_schema():
+    body = b'{"error": {"code": 4040, "message": "m", "param": null, "type": "not_found_error"}}'
+    assert answer_errors("GET", "/v1/webhooks/abc", 404, "application/json", body) == []
+    assert answer_errors("GET", "/v1/webhooks/abc", 418, "application/json", body) == [
+        "GET /v1/webhooks/{webhook_id}: status 418 not in the schema"
+    ]
+    assert answer_errors("GET", "/v1/webhooks/abc", 404, "application/json", b'{"error": {}}')

@@ -1,0 +1,132 @@
+"""Shapes and schema of the documents REST API (seed 003): request and answer serializers, examples."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import OpenApiExample, inline_serializer
+from rest_framework import serializers
+
+from core.rest import StrictSerializer
+from documents import renderer
+from documents.models import DocumentTemplate
+
+SEED_TEMPLATE_ID = "c790fd3b-10ef-4a58-963b-b688e564eefa"
+SEED_FIELDS = {"First Name": "John", "Machine": "AK-2000", "Color": "Blue"}
+EXAMPLE_REQUEST_ID = "6f1d3c1e-8a9b-4c2d-9e0f-1a2b3c4d5e6f"
+
+
+# --- serializers (shape and schema) ---------------------------------------------------------
+
+
+class FieldSpecSerializer(StrictSerializer):
+    Name = serializers.CharField(
+        max_length=100,
+        validators=[RegexValidator(r"\S", "A field name needs a visible character")],
+        help_text="As users see it; spaces allowed ('First Name')",
+    )
+    Type = serializers.ChoiceField(choices=renderer.FIELD_TYPES, default="text")
+    Required = serializers.BooleanField(default=False)
+    Default = serializers.JSONField(required=False, allow_null=True, default=None)
+    Sample = serializers.JSONField(required=False, allow_null=True, default=None, help_text="Used by previews")
+
+
+class AssetSerializer(serializers.Serializer):
+    Name = serializers.CharField(help_text='Refer to it in the HTML by this name: <img src="logo.png">')
+    ContentType = serializers.CharField()
+    Size = serializers.IntegerField()
+
+
+class TemplateSerializer(StrictSerializer):
+    TemplateId = serializers.UUIDField(read_only=True)
+    Name = serializers.CharField(max_length=200)
+    Html = serializers.CharField(help_text="Jinja2 (sandboxed): {{ fields['First Name'] }} or {{ First_Name }}")
+    Css = serializers.CharField(required=False, allow_blank=True, default="")
+    Fields = FieldSpecSerializer(many=True, required=False, default=list)
+    PageSize = serializers.ChoiceField(choices=DocumentTemplate.PageSize.values, default="A4")
+    Orientation = serializers.ChoiceField(choices=DocumentTemplate.Orientation.values, default="portrait")
+    Assets = AssetSerializer(many=True, read_only=True)
+    Created = serializers.DateTimeField(read_only=True)
+    Updated = serializers.DateTimeField(read_only=True)
+
+
+class OutputSerializer(StrictSerializer):
+    Format = serializers.ChoiceField(choices=list(renderer.FORMATS), default="PDF")
+    Quality = serializers.ChoiceField(
+        choices=renderer.QUALITIES,
+        default="Display",
+        help_text="Display ≈ 150 dpi, Print = 300 dpi and full-resolution images",
+    )
+    Resolution = serializers.IntegerField(
+        required=False,
+        min_value=renderer.RESOLUTION_LIMITS[0],
+        max_value=renderer.RESOLUTION_LIMITS[1],
+        help_text="dpi of PNG/JPG pages (default: the Quality's); refused for PDF. Any other Output key is a 400",
+    )
+    Package = serializers.BooleanField(default=False, help_text="One ZIP holding every output file")
+    StrictPolicy = serializers.BooleanField(
+        default=False, help_text="true: an unknown or missing required field is a 400 naming it in param"
+    )
+
+
+class ContentRequestSerializer(StrictSerializer):
+    TemplateId = serializers.CharField(help_text="ID of the template to use")
+    Fields = serializers.DictField(help_text="Key-value pairs of template fields")
+    Output = OutputSerializer(required=False)
+
+
+class LinkOutputSerializer(StrictSerializer):
+    Format = serializers.ChoiceField(choices=["PDF"], default="PDF", help_text="On-demand URLs return the PDF itself")
+    Quality = serializers.ChoiceField(
+        choices=renderer.QUALITIES, default="Display", help_text="Display ≈ 150 dpi, Print = 300 dpi"
+    )
+    StrictPolicy = serializers.BooleanField(
+        default=False, help_text="true: an unknown or missing required field is a 400 naming it in param"
+    )
+
+
+class LinkRequestSerializer(StrictSerializer):
+    TemplateId = serializers.CharField(help_text="ID of the template to use")
+    Fields = serializers.DictField(help_text="Key-value pairs of template fields")
+    Output = LinkOutputSerializer(required=False)
+
+
+RequestIdSerializer = inline_serializer("ContentAccepted", {"RequestId": serializers.UUIDField()})
+ContentResultSerializer = inline_serializer(
+    "ContentResult",
+    {
+        "RequestId": serializers.UUIDField(),
+        "Status": serializers.ChoiceField(choices=["InProgress", "Completed", "Failed"]),
+        "URLs": serializers.ListField(child=serializers.URLField(), help_text="Signed; live 30 minutes"),
+        "ExpiresAt": serializers.DateTimeField(required=False, help_text="When the URLs stop working"),
+        "FailureDescription": serializers.CharField(required=False),
+    },
+)
+UrlSerializer = inline_serializer(
+    "OnDemandUrl", {"URL": serializers.URLField(), "ExpiresAt": serializers.DateTimeField()}
+)
+
+CONTENT_EXAMPLE = OpenApiExample(
+    "Seed 003",
+    request_only=True,
+    value={
+        "TemplateId": SEED_TEMPLATE_ID,
+        "Fields": SEED_FIELDS,
+        "Output": {"Format": "PDF", "Quality": "Display", "Package": False, "StrictPolicy": True},
+    },
+)
+TEMPLATE_EXAMPLE = {
+    "TemplateId": SEED_TEMPLATE_ID,
+    "Name": "Machine certificate",
+    "Html": "<h1>Hello {{ fields['First Name'] }}</h1><p>Your {{ Machine }} in {{ Color }}.</p>",
+    "Css": "h1 { color: #4338ca; }",
+    "Fields": [
+        {"Name": "First Name", "Type": "text", "Required": True, "Default": None, "Sample": "Ada"},
+        {"Name": "Machine", "Type": "text", "Required": True, "Default": None, "Sample": "AK-2000"},
+        {"Name": "Color", "Type": "text", "Required": False, "Default": "Black", "Sample": "Blue"},
+    ],
+    "PageSize": "A4",
+    "Orientation": "portrait",
+    "Assets": [{"Name": "logo.png", "ContentType": "image/png", "Size": 5120}],
+    "Created": "2025-01-01T10:00:00Z",
+    "Updated": "2025-01-01T10:00:00Z",
+}
