@@ -282,8 +282,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # two "status" choice sets: unnamed, drf-spectacular gave both the first one's enum
-    "ENUM_NAME_OVERRIDES": {"ContentStatusEnum": ["InProgress", "Completed", "Failed"]},
+    # same-named choice sets (status, quality): unnamed, drf-spectacular gave both the first one's enum
+    "ENUM_NAME_OVERRIDES": {
+        "ContentStatusEnum": ["InProgress", "Completed", "Failed"],
+        "DocumentQualityEnum": ["Display", "Print"],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "personalization.openapi.add_rest_paths",  # the /rest views are plain Django views

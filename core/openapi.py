@@ -65,8 +65,9 @@ def page_parameters(max_limit: int = 100) -> list[OpenApiParameter]:
     ]
 
 
-def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    """The error responses of an endpoint; 401 and 429 apply to every authenticated one."""
+def error_responses(*statuses: int, body: Any = None) -> dict[int, OpenApiResponse]:
+    """The error responses of an endpoint; 401 and 429 apply to every authenticated one.
+    ``body``: another error shape than seed 003's (seed 002's ``{status, message, param}``)."""
     descriptions = {
         400: "Bad request: invalid format or parameters",
         401: "Invalid or missing API key",
@@ -82,8 +83,10 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         500: "Internal error (with a request id)",
     }
     codes = sorted(set(statuses) | {401, 429, 500})
+    examples = [] if body is not None else [_EXAMPLE]
     return {
-        code: OpenApiResponse(ErrorSerializer, description=descriptions[code], examples=[_EXAMPLE]) for code in codes
+        code: OpenApiResponse(body or ErrorSerializer, description=descriptions[code], examples=examples)
+        for code in codes
     }
 
 

@@ -21,13 +21,25 @@ from rest_framework.views import APIView
 from accounts.auth import account_of
 from core import errors, rest
 from core.errors import AppError
-from core.openapi import error_responses
+from core.openapi import ErrorCodeField, error_responses
 from media_app.links import media_url
 from media_app.models import MediaFile
 from media_app.selectors import media_list
 from videos.maker import selectors, services
 from videos.maker.public import style_preview_path
 from videos.maker.styles import STYLES
+
+
+class SeedErrorSerializer(serializers.Serializer):
+    """Seed 002's error answer."""
+
+    status = ErrorCodeField(help_text="The catalog code")
+    message = serializers.CharField()
+    param = serializers.CharField(allow_null=True)
+
+
+def _errors(*statuses: int) -> dict:
+    return error_responses(*statuses, body=SeedErrorSerializer)
 
 
 def exception_handler(exc: Exception, context: dict) -> Response:
@@ -137,7 +149,7 @@ def _page_params(request) -> tuple[int, dict]:
 
 
 class VideoListView(MeView):
-    @extend_schema(operation_id="me_videos_list", responses={200: dict, **error_responses(400, 401)})
+    @extend_schema(operation_id="me_videos_list", responses={200: dict, **_errors(400)})
     def get(self, request):
         """Videos created or being created, newest first (``count``, ``from``/``to`` epoch cursors)."""
         count, cursors = _page_params(request)
@@ -152,7 +164,9 @@ class VideoListView(MeView):
         return Response({"paging": paging, "videos": [self.project(p) for p in page.projects]})
 
     @extend_schema(
-        operation_id="me_videos_create", request=ProjectCreateIn, responses={200: VideoObject, 201: VideoObject}
+        operation_id="me_videos_create",
+        request=ProjectCreateIn,
+        responses={200: VideoObject, 201: VideoObject, **_errors(400)},
     )
     def post(self, request):
         """A new project, or the last draft (still ``initial``), renamed when ``name`` is given."""
@@ -163,7 +177,7 @@ class VideoListView(MeView):
 
 
 class VideoView(MeView):
-    @extend_schema(operation_id="me_videos_get", responses={200: VideoObject, **error_responses(404)})
+    @extend_schema(operation_id="me_videos_get", responses={200: VideoObject, **_errors(404)})
     def get(self, request, project_id: str):
         project = selectors.project_with_render(account=account_of(request), project_id=project_id)
         return Response(self.project(project))
@@ -171,7 +185,7 @@ class VideoView(MeView):
     @extend_schema(
         operation_id="me_videos_update",
         request=ProjectUpdateIn,
-        responses={200: VideoObject, **error_responses(400, 404)},
+        responses={200: VideoObject, **_errors(400, 404)},
     )
     def post(self, request, project_id: str):
         """Define or update the content: name, style, credit, quality, assets (frames and one music block)."""
@@ -181,14 +195,14 @@ class VideoView(MeView):
         services.project_update(account=account, project_id=project_id, changes=dict(data.validated_data))
         return Response(self.project(selectors.project_with_render(account=account, project_id=project_id)))
 
-    @extend_schema(operation_id="me_videos_delete", responses={200: dict, **error_responses(404)})
+    @extend_schema(operation_id="me_videos_delete", responses={200: dict, **_errors(404)})
     def delete(self, request, project_id: str):
         services.project_delete(account=account_of(request), project_id=project_id)
         return Response({"message": "Video deleted"})
 
 
 class RenderView(MeView):
-    @extend_schema(operation_id="me_videos_render", request=None, responses={202: dict, **error_responses(400, 402)})
+    @extend_schema(operation_id="me_videos_render", request=None, responses={202: dict, **_errors(400, 402, 404)})
     def post(self, request, project_id: str):
         """Send the project to the render queue: 7201, or 7401-7405 when it cannot be made."""
         services.project_render(account=account_of(request), project_id=project_id)
@@ -197,7 +211,7 @@ class RenderView(MeView):
 
 
 class StyleListView(MeView):
-    @extend_schema(operation_id="me_styles_list", responses={200: dict})
+    @extend_schema(operation_id="me_styles_list", responses={200: dict, **_errors()})
     def get(self, request):
         """The style catalogue, each with a preview image."""
         styles = [
@@ -208,7 +222,7 @@ class StyleListView(MeView):
 
 
 class MusicListView(MeView):
-    @extend_schema(operation_id="me_music_list", responses={200: dict})
+    @extend_schema(operation_id="me_music_list", responses={200: dict, **_errors()})
     def get(self, request):
         """Audio of the media library: each may be a project's music block (``{"asset_id": id}``)."""
         _, music = media_list(account=account_of(request), kind=MediaFile.Kind.AUDIO, limit=500)
