@@ -25,7 +25,7 @@ from core import errors
 from core.dates import iso_z
 from core.errors import AppError
 from core.openapi import error_responses
-from documents import downloads, selectors, services
+from documents import downloads, renderer, selectors, services
 from documents.models import DocumentRequest, DocumentTemplate
 from documents.serializers import (
     CONTENT_EXAMPLE,
@@ -294,23 +294,24 @@ class TemplateAssetView(APIView):
 # --- content ----------------------------------------------------------------------------
 
 
-def _content_body(data: Any) -> tuple[str, Any, Any]:
-    """TemplateId, Fields and Output of a /v1/content body, with exact JSON types."""
-    if not isinstance(data, dict):
+def _content_body(request, body_serializer: type[serializers.Serializer]) -> tuple[str, dict, renderer.Output]:
+    """TemplateId, Fields and Output of a /v1/content or /v1/content/url body, checked here at the edge."""
+    if not isinstance(request.data, dict):
         raise _invalid("", "The body must be a JSON object with TemplateId, Fields and Output")
-    template_id = data.get("TemplateId")
-    if template_id is None:
-        raise _invalid("TemplateId", "TemplateId is required")
-    if not isinstance(template_id, str):
-        raise _invalid("TemplateId", "TemplateId must be a string")
-    if "Fields" not in data:
-        raise _invalid("Fields", "Fields is required")
-    if not isinstance(data["Fields"], dict):
-        raise _invalid("Fields", "Fields must be an object of field name → value")
-    output = data.get("Output")
-    if output is not None and not isinstance(output, dict):
-        raise _invalid("Output", "Output must be an object")
-    return template_id, data["Fields"], output
+    body = body_serializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    output = body.validated_data.get("Output", {})
+    return (
+        body.validated_data["TemplateId"],
+        body.validated_data["Fields"],
+        renderer.Output(
+            format=output.get("Format", "PDF"),
+            quality=output.get("Quality", "Display"),
+            package=output.get("Package", False),
+            strict_policy=output.get("StrictPolicy", False),
+            resolution=output.get("Resolution"),
+        ),
+    )
 
 
 def content_result(request: DocumentRequest, base_url: str) -> dict[str, Any]:
@@ -358,7 +359,7 @@ class ContentView(APIView):
         """Generate a document from a template: rendering starts now and one credit is charged now.
         Poll ``GET /v1/content?requestId=`` for the result."""
         account = account_of(request)
-        template_id, fields, output = _content_body(request.data)
+        template_id, fields, output = _content_body(request, ContentRequestSerializer)
         template = selectors.template_get(account=account, template_id=template_id)
         created = services.content_request_create(account=account, template=template, fields=fields, output=output)
         return Response({"RequestId": str(created.request_id)}, status=status.HTTP_202_ACCEPTED)
@@ -446,7 +447,7 @@ class ContentUrlView(APIView):
     def post(self, request):
         """A URL (valid 30 days) that renders the PDF when opened; a credit is charged on the first open only."""
         account = account_of(request)
-        template_id, fields, output = _content_body(request.data)
+        template_id, fields, output = _content_body(request, LinkRequestSerializer)
         template = selectors.template_get(account=account, template_id=template_id)
         link = services.link_create(account=account, template=template, fields=fields, output=output)
         return Response(

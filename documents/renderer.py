@@ -151,44 +151,6 @@ class Output:
     def dpi(self) -> int:
         return self.resolution or QUALITY_DPI[self.quality]
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> Output:
-        """The API's ``Output`` object (``Format``, ``Quality``, ``Resolution``, ``Package``, ``StrictPolicy``)."""
-        data = data or {}
-        if not isinstance(data, dict):
-            raise FieldError(param="Output", message="Output must be an object")
-        unknown = [key for key in data if key not in OUTPUT_KEYS]
-        if unknown:
-            raise FieldError(
-                param=f"Output.{unknown[0]}",
-                message=f"Unknown Output key {unknown[0]!r}; known: {', '.join(OUTPUT_KEYS)}",
-            )
-        fmt, quality = data.get("Format", "PDF"), data.get("Quality", "Display")
-        if fmt not in FORMATS:
-            raise FieldError(param="Output.Format", message=f"Format must be one of {', '.join(FORMATS)}")
-        if quality not in QUALITIES:
-            raise FieldError(param="Output.Quality", message="Quality must be Display or Print")
-        for key in ("Package", "StrictPolicy"):
-            if not isinstance(data.get(key, False), bool):
-                raise FieldError(param=f"Output.{key}", message=f"{key} must be a boolean")
-        return cls(fmt, quality, data.get("Package", False), data.get("StrictPolicy", False), _resolution(data, fmt))
-
-
-def _resolution(data: dict[str, Any], fmt: str) -> int | None:
-    resolution = data.get("Resolution")
-    if resolution is None:
-        return None
-    if fmt == "PDF":
-        raise FieldError(
-            param="Output.Resolution", message="Resolution (dpi) applies to PNG and JPG; a PDF keeps its vector text"
-        )
-    low, high = RESOLUTION_LIMITS
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or not low <= resolution <= high:
-        raise FieldError(
-            param="Output.Resolution", message=f"Resolution must be a whole number of dpi, {low} to {high}"
-        )
-    return resolution
-
 
 # --- fields -------------------------------------------------------------------
 

@@ -49,7 +49,19 @@ class TemplateSerializer(StrictSerializer):
     Updated = serializers.DateTimeField(read_only=True)
 
 
-class OutputSerializer(StrictSerializer):
+class _OutputKeys(StrictSerializer):
+    """An Output object: a key the schema does not name is a 400 naming it (seed 003)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = [key for key in data if key not in self.fields]
+            if unknown:
+                known = ", ".join(self.fields)
+                raise serializers.ValidationError({unknown[0]: [f"Unknown Output key {unknown[0]!r}; known: {known}"]})
+        return super().to_internal_value(data)
+
+
+class OutputSerializer(_OutputKeys):
     Format = serializers.ChoiceField(choices=list(renderer.FORMATS), default="PDF")
     Quality = serializers.ChoiceField(
         choices=renderer.QUALITIES,
@@ -74,14 +86,20 @@ class ContentRequestSerializer(StrictSerializer):
     Output = OutputSerializer(required=False)
 
 
-class LinkOutputSerializer(StrictSerializer):
+class LinkOutputSerializer(_OutputKeys):
     Format = serializers.ChoiceField(choices=["PDF"], default="PDF", help_text="On-demand URLs return the PDF itself")
     Quality = serializers.ChoiceField(
         choices=renderer.QUALITIES, default="Display", help_text="Display ≈ 150 dpi, Print = 300 dpi"
     )
+    Package = serializers.BooleanField(default=False, help_text="Always false: on-demand URLs return the PDF itself")
     StrictPolicy = serializers.BooleanField(
         default=False, help_text="true: an unknown or missing required field is a 400 naming it in param"
     )
+
+    def validate_Package(self, value: bool) -> bool:
+        if value:
+            raise serializers.ValidationError("On-demand URLs return the PDF itself")
+        return value
 
 
 class LinkRequestSerializer(StrictSerializer):

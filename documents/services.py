@@ -279,15 +279,11 @@ def template_preview(
 # --- immediate rendering (POST /v1/content) ------------------------------------------
 
 
-def parse_output(raw: Any) -> renderer.Output:
-    if raw is None:
-        return renderer.Output()
-    return renderer.Output.from_json(raw)
-
-
-def content_request_create(*, account, template: DocumentTemplate, fields: Any, output: Any) -> DocumentRequest:
-    """Check the fields, charge the account, record the request and queue the render."""
-    parsed = parse_output(output)
+def content_request_create(
+    *, account, template: DocumentTemplate, fields: dict[str, Any], output: renderer.Output | None = None
+) -> DocumentRequest:
+    """Check the fields against the template, charge the account, record the request and queue the render."""
+    parsed = output or renderer.Output()
     renderer.merge_fields(specs_of(template), fields, strict=parsed.strict_policy)  # 400 before any charge
     with transaction.atomic():
         credits_charge(account=account, amount=CREDITS_PER_DOCUMENT)
@@ -463,12 +459,11 @@ def _process(request: DocumentRequest) -> None:
 
 
 @transaction.atomic
-def link_create(*, account, template: DocumentTemplate, fields: Any, output: Any) -> OnDemandLink:
-    parsed = parse_output(output if output is not None else {})
-    if parsed.format != "PDF":
-        raise AppError(errors.INVALID_REQUEST, param="Output.Format", detail="On-demand URLs support only PDF")
-    if parsed.package:
-        raise AppError(errors.INVALID_REQUEST, param="Output.Package", detail="On-demand URLs return the PDF itself")
+def link_create(
+    *, account, template: DocumentTemplate, fields: dict[str, Any], output: renderer.Output | None = None
+) -> OnDemandLink:
+    """An on-demand URL (a PDF, never a package: the API's LinkRequestSerializer says so)."""
+    parsed = output or renderer.Output()
     renderer.merge_fields(specs_of(template), fields, strict=parsed.strict_policy)
     return OnDemandLink.objects.create(**_link_values(account, template, fields, parsed, LINK_TTL))
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from core import rpc
+from core import errors, rpc
 from core.dates import iso_z
+from core.errors import AppError
 from templates_app import selectors, services
 from templates_app.models import VideoTemplate
 
@@ -30,6 +31,20 @@ rpc.struct(
     },
 )
 rpc.struct("TemplatePage", {"total": "int", "items": "[]Template"})
+rpc.enum("TemplateStatus", list(VideoTemplate.Status.values), comment="An inactive template refuses new videos (1028)")
+
+
+def _template_input(template: dict) -> dict:
+    """A TemplateInput, checked here at the edge, as the service's keyword arguments."""
+    for key in ("name", "description"):
+        if template.get(key) is not None and not isinstance(template[key], str):
+            raise AppError(errors.RPC_INVALID_PARAMS, data=f"{key} must be a string", param=key)
+    return {
+        "name": template.get("name"),
+        "description": template.get("description"),
+        "input_scripts": template.get("inputScripts"),
+        "out_profiles": template.get("outProfiles"),
+    }
 
 
 def template_json(template: VideoTemplate, secret: str | None = None) -> dict:
@@ -56,13 +71,7 @@ def template_json(template: VideoTemplate, secret: str | None = None) -> dict:
     comment="Create a template; the answer carries its templateSecret, shown only this once",
 )
 def template_new(ctx: rpc.Context, template: dict) -> dict:
-    created, secret = services.template_create(
-        account=ctx.account,
-        name=template.get("name") or "",
-        description=template.get("description") or "",
-        input_scripts=template.get("inputScripts"),
-        out_profiles=template.get("outProfiles"),
-    )
+    created, secret = services.template_create(account=ctx.account, **_template_input(template))
     return template_json(created, secret)
 
 
@@ -73,7 +82,8 @@ def template_new(ctx: rpc.Context, template: dict) -> dict:
     comment="Change a template's name, description, inputScripts or outProfiles (fields left out stay)",
 )
 def template_update(ctx: rpc.Context, template_id: str, template: dict) -> dict:
-    return template_json(services.template_update(account=ctx.account, template_id=template_id, changes=template))
+    changed = services.template_update(account=ctx.account, template_id=template_id, **_template_input(template))
+    return template_json(changed)
 
 
 @rpc.method("Template_Delete", params=[("templateID", "string")], returns="bool", comment="Delete a template")
@@ -102,7 +112,7 @@ def template_get(ctx: rpc.Context, template_id: str) -> dict:
 
 @rpc.method(
     "Template_SetStatus",
-    params=[("templateID", "string"), ("status", "string")],
+    params=[("templateID", "string"), ("status", "TemplateStatus")],
     returns="Template",
     comment='"active" or "inactive" (an inactive template refuses new videos: 1028)',
 )

@@ -73,17 +73,18 @@ def profiles_check(*, account: Account, out_profiles: Any) -> list[str]:
     return [p.name for p in profiles]
 
 
-def _text(value: Any, field: str, limit: int) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise AppError(errors.RPC_INVALID_PARAMS, data=f"{field} must be a string", param=field)
-    return value.strip()[:limit]
+def _text(value: str | None, limit: int) -> str:
+    return (value or "").strip()[:limit]
 
 
 @transaction.atomic
 def template_create(
-    *, account: Account, name: str, description: str = "", input_scripts: Any, out_profiles: Any
+    *,
+    account: Account,
+    name: str | None,
+    description: str | None = "",
+    input_scripts: Any,
+    out_profiles: list[str] | None,
 ) -> tuple[VideoTemplate, str]:
     """A new template and its secret (returned once; only its digest is kept)."""
     # Lock the account row so two concurrent creations cannot both pass the quota.
@@ -95,8 +96,8 @@ def template_create(
     secret = new_secret()
     template = VideoTemplate.objects.create(
         account=account,
-        name=_text(name, "name", 200) or "Untitled template",
-        description=_text(description, "description", 5000),
+        name=_text(name, 200) or "Untitled template",
+        description=_text(description, 5000),
         input_scripts=raw,
         out_profiles=profiles,
         media_ids=sorted(script.media_ids()),
@@ -113,19 +114,27 @@ def template_get_for_update(*, account: Account, template_id: str) -> VideoTempl
 
 
 @transaction.atomic
-def template_update(*, account: Account, template_id: str, changes: dict[str, Any]) -> VideoTemplate:
-    """Change any of name, description, inputScripts, outProfiles (others are ignored)."""
+def template_update(
+    *,
+    account: Account,
+    template_id: str,
+    name: str | None = None,
+    description: str | None = None,
+    input_scripts: Any = None,
+    out_profiles: list[str] | None = None,
+) -> VideoTemplate:
+    """Change any of name, description, the script, the profiles (None: unchanged)."""
     template = template_get_for_update(account=account, template_id=template_id)
-    if "name" in changes and changes["name"] is not None:
-        template.name = _text(changes["name"], "name", 200) or template.name
-    if "description" in changes and changes["description"] is not None:
-        template.description = _text(changes["description"], "description", 5000)
-    if "inputScripts" in changes:
-        raw, script = script_check(account=account, input_scripts=changes["inputScripts"])
+    if name is not None:
+        template.name = _text(name, 200) or template.name
+    if description is not None:
+        template.description = _text(description, 5000)
+    if input_scripts is not None:
+        raw, script = script_check(account=account, input_scripts=input_scripts)
         template.input_scripts = raw
         template.media_ids = sorted(script.media_ids())
-    if "outProfiles" in changes:
-        template.out_profiles = profiles_check(account=account, out_profiles=changes["outProfiles"])
+    if out_profiles is not None:
+        template.out_profiles = profiles_check(account=account, out_profiles=out_profiles)
     template.save()
     return template
 
@@ -139,9 +148,7 @@ def template_delete(*, account: Account, template_id: str) -> None:
 
 
 @transaction.atomic
-def template_set_status(*, account: Account, template_id: str, status: str) -> VideoTemplate:
-    if status not in VideoTemplate.Status.values:
-        raise AppError(errors.RPC_INVALID_PARAMS, data="status must be 'active' or 'inactive'", param="status")
+def template_set_status(*, account: Account, template_id: str, status: VideoTemplate.Status) -> VideoTemplate:
     template = template_get_for_update(account=account, template_id=template_id)
     template.status = status
     template.save(update_fields=["status", "updated_at"])

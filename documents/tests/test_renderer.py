@@ -125,21 +125,6 @@ def test_field_identifier_is_always_an_identifier(name):
     assert renderer.field_identifier(name).isidentifier()
 
 
-def test_output_from_json():
-    assert Output.from_json(None) == Output("PDF", "Display", False, False)
-    assert Output.from_json({"Format": "JPG", "Quality": "Print", "Package": True, "StrictPolicy": True}) == Output(
-        "JPG", "Print", True, True
-    )
-    for bad, param in [
-        ({"Format": "GIF"}, "Output.Format"),
-        ({"Quality": "Best"}, "Output.Quality"),
-        ({"Package": "yes"}, "Output.Package"),
-    ]:
-        with pytest.raises(FieldError) as exc:
-            Output.from_json(bad)
-        assert exc.value.param == param
-
-
 # --- HTML ---------------------------------------------------------------------
 
 

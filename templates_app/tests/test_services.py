@@ -13,6 +13,6 @@ def test_template_services_run_in_their_own_transaction(tenant):
     )
     assert secret
     services.template_set_status(account=tenant.account, template_id=template.public_id, status="inactive")
-    services.template_update(account=tenant.account, template_id=template.public_id, changes={"name": "u"})
+    services.template_update(account=tenant.account, template_id=template.public_id, name="u")
     services.template_rotate_secret(account=tenant.account, template_id=template.public_id)
     services.template_delete(account=tenant.account, template_id=template.public_id)

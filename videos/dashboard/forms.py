@@ -100,13 +100,13 @@ class TemplateForm(forms.Form):
         self.fields["out_profiles"].choices = profile_choices(account, current)
 
     def changes(self) -> dict:
-        """The RPC-shaped fields for ``template_create`` / ``template_update``."""
+        """The keyword arguments of ``template_create`` / ``template_update``."""
         data = self.cleaned_data
         return {
             "name": data["name"],
             "description": data["description"],
-            "inputScripts": data["input_scripts"],
-            "outProfiles": list(data["out_profiles"])
+            "input_scripts": data["input_scripts"],
+            "out_profiles": list(data["out_profiles"])
             + [name.strip() for name in data["extra_profiles"].split(",") if name.strip()],
         }
 

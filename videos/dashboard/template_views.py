@@ -60,15 +60,8 @@ def template_new(request: HttpRequest) -> HttpResponse:
         return _editor(request, None)
     form = TemplateForm(request.POST, account=request.account)
     if form.is_valid():
-        changes = form.changes()
         try:
-            template, secret = services.template_create(
-                account=request.account,
-                name=changes["name"],
-                description=changes["description"],
-                input_scripts=changes["inputScripts"],
-                out_profiles=changes["outProfiles"],
-            )
+            template, secret = services.template_create(account=request.account, **form.changes())
         except AppError as exc:
             form.add_app_error(exc)
         else:
@@ -85,7 +78,7 @@ def template_edit(request: HttpRequest, template_id: str) -> HttpResponse:
     form = TemplateForm(request.POST, account=request.account, template=template)
     if form.is_valid():
         try:
-            services.template_update(account=request.account, template_id=template_id, changes=form.changes())
+            services.template_update(account=request.account, template_id=template_id, **form.changes())
         except AppError as exc:
             form.add_app_error(exc)
         else:
