@@ -49,11 +49,15 @@ def media_delete(ctx: rpc.Context, media_id: str) -> bool:
     return True
 
 
+rpc.enum("MediaPattern", ["audiolevel"], comment="The analyses Media_Apply_Pattern knows")
+rpc.enum("MediaPatternMode", ["info"])
+
+
 @rpc.method(
     "Media_Apply_Pattern",
-    params=[("mediaID", "string"), ("pattern", "string"), ("mode", "string"), ("params", "string?")],
+    params=[("mediaID", "string"), ("pattern", "MediaPattern"), ("mode", "MediaPatternMode"), ("params", "string?")],
     returns="AudioLevel",
     comment='Analyse a media: ("audiolevel", "info", "{}") gives its loudness (EBU R128 and volumedetect)',
 )
 def media_apply_pattern(ctx: rpc.Context, media_id: str, pattern: str, mode: str, params: str | None) -> dict:
-    return services.media_apply_pattern(account=ctx.account, media_id=media_id, pattern=pattern, mode=mode, params={})
+    return services.media_audio_level(account=ctx.account, media_id=media_id)  # the one pattern and mode there are

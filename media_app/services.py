@@ -155,15 +155,8 @@ def media_local_path(media: MediaFile, workdir: Path | None = None) -> Iterator[
             shutil.rmtree(target_dir, ignore_errors=True)
 
 
-PATTERNS = {("audiolevel", "info")}
-
-
-def media_apply_pattern(*, account: Account, media_id: str, pattern: str, mode: str, params: dict) -> dict:
-    """Analyses of a stored media; ``audiolevel``/``info`` measures its loudness."""
+def media_audio_level(*, account: Account, media_id: str) -> dict:
+    """The loudness of a stored media (EBU R128 and volumedetect)."""
     media = media_get(account=account, media_id=media_id)
-    if (pattern, mode) not in PATTERNS:
-        raise AppError(
-            errors.RPC_INVALID_PARAMS, data=f"unknown pattern {pattern!r}/{mode!r}; try 'audiolevel', 'info'"
-        )
     with media_local_path(media) as path:
         return audio_loudness(path, ffmpeg_exe())
