@@ -22,7 +22,7 @@ MAX_EXAMPLES = 8
 MAX_TIME_S = 60
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_schemathesis_finds_nothing(live_server, tenant, settings, tmp_path):
     Plan.objects.filter(pk=tenant.account.plan_id).update(rate_limit_per_minute=0)  # unthrottled
     settings.AXES_FAILURE_LIMIT = 1_000_000  # the ignored_auth check sends wrong keys on purpose
