@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Account
-from documents import services
+from documents import renderer, services
 from documents.models import DocumentRequest
 from documents.tests.conftest import SEED_TEMPLATE_ID
 
@@ -35,7 +35,7 @@ def test_job_is_queued_on_documents_with_a_deterministic_id(tenant, seed_templat
 def test_job_stores_outputs_under_deterministic_keys(
     tenant, seed_template, django_capture_on_commit_callbacks, run_jobs
 ):
-    request = create(tenant, seed_template, django_capture_on_commit_callbacks, {"Format": "JPG"})
+    request = create(tenant, seed_template, django_capture_on_commit_callbacks, renderer.Output(format="JPG"))
     run_jobs("documents")
     request.refresh_from_db()
     assert request.status == DocumentRequest.Status.COMPLETED and request.completed_at
