@@ -167,6 +167,8 @@ def shape_errors(value: Any, spec: str | Type, path: str = "result") -> list[str
         return [f"{path}: unknown type {spec.type}"]
     if not isinstance(value, dict):
         return [f"{path}: {type(value).__name__} for struct {spec.type}"]
+    if not declared["fields"]:
+        return []  # a struct declared without fields is a free-form object (e.g. column name -> value)
     fields = {f["name"]: Type(f["type"], f["is_array"], f["optional"]) for f in declared["fields"]}
     errors_found = [f"{path}.{key}: not in struct {spec.type}" for key in value.keys() - fields.keys()]
     for key, field_type in fields.items():
