@@ -79,7 +79,7 @@ class _JSONList(serializers.ListField):
         return super().to_internal_value(data)
 
 
-class AssetIn(serializers.Serializer):
+class AssetIn(rest.StrictSerializer):
     asset_id = serializers.CharField(required=False, max_length=24)
     text = serializers.CharField(required=False, allow_blank=True, max_length=300)
     duration = serializers.FloatField(required=False, min_value=0.5, max_value=30)
@@ -90,11 +90,11 @@ class AssetIn(serializers.Serializer):
         return data
 
 
-class ProjectCreateIn(serializers.Serializer):
+class ProjectCreateIn(rest.StrictSerializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class ProjectUpdateIn(serializers.Serializer):
+class ProjectUpdateIn(rest.StrictSerializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     style = serializers.CharField(required=False, max_length=40)
     credit = _JSONList(
