@@ -286,6 +286,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ContentStatusEnum": ["InProgress", "Completed", "Failed"],
         "DocumentQualityEnum": ["Display", "Print"],
+        "ErrorTypeEnum": "core.openapi.ERROR_TYPES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -21,6 +21,8 @@ from rest_framework import serializers
 
 from core import errors
 
+ERROR_TYPES = sorted({e.type for e in errors.catalog()})  # ErrorTypeEnum (config.settings ENUM_NAME_OVERRIDES)
+
 ErrorSerializer = inline_serializer(
     "Error",
     {
@@ -32,9 +34,7 @@ ErrorSerializer = inline_serializer(
                 ),
                 "message": serializers.CharField(),
                 "param": serializers.CharField(allow_null=True),
-                "type": serializers.ChoiceField(
-                    choices=sorted({e.type for e in errors.catalog()}), help_text="The error's family (seed 003)"
-                ),
+                "type": serializers.ChoiceField(choices=ERROR_TYPES, help_text="The error's family (seed 003)"),
                 "number": serializers.IntegerField(
                     help_text="The catalogue number; the JSON-RPC API uses it as its code for the same error"
                 ),

@@ -79,6 +79,13 @@ class OutputSerializer(_OutputKeys):
         default=False, help_text="true: an unknown or missing required field is a 400 naming it in param"
     )
 
+    def validate(self, attrs):
+        if attrs.get("Resolution") is not None and attrs.get("Format", "PDF") == "PDF":
+            raise serializers.ValidationError(
+                {"Resolution": ["Resolution (dpi) applies to PNG and JPG; a PDF keeps its vector text"]}
+            )
+        return attrs
+
 
 class ContentRequestSerializer(StrictSerializer):
     TemplateId = serializers.CharField(help_text="ID of the template to use")

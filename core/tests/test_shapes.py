@@ -35,7 +35,7 @@ def test_shape_errors_name_each_departure():
 
 
 def test_answer_errors_against_the_openapi_schema():
-    body = b'{"error": {"code": 4040, "message": "m", "param": null, "type": "not_found_error"}}'
+    body = b'{"error": {"code": "not_found", "message": "m", "param": null, "type": "not_found_error", "number": 4040}}'
     assert answer_errors("GET", "/v1/webhooks/abc", 404, "application/json", body) == []
     assert answer_errors("GET", "/v1/webhooks/abc", 418, "application/json", body) == [
         "GET /v1/webhooks/{webhook_id}: status 418 not in the schema"

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from accounts.auth import account_of
 from core import errors, rest
 from core.errors import AppError
-from core.openapi import ErrorCodeField, error_responses
+from core.openapi import error_responses
 from media_app.links import media_url
 from media_app.models import MediaFile
 from media_app.selectors import media_list
@@ -33,7 +33,7 @@ from videos.maker.styles import STYLES
 class SeedErrorSerializer(serializers.Serializer):
     """Seed 002's error answer."""
 
-    status = ErrorCodeField(help_text="The catalog code")
+    status = serializers.IntegerField(help_text="The catalog code")
     message = serializers.CharField()
     param = serializers.CharField(allow_null=True)
 
