@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-import dj_database_url
+import environ
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
@@ -21,7 +21,7 @@ ROOT_URLCONF = "bench.bare"
 MIDDLEWARE: list[str] = []
 INSTALLED_APPS: list[str] = []
 USE_TZ = True
-DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=600)}
+DATABASES = {"default": environ.Env.db_url_config(os.environ["DATABASE_URL"]) | {"CONN_MAX_AGE": 600}}
 
 
 def json_view(request: HttpRequest) -> JsonResponse:

@@ -153,7 +153,7 @@ def main() -> int:
         subprocess.run([python, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
         stamp = int(time.time() * 1000)
         created = subprocess.run(
-            [python, "manage.py", "account_create", "--name", f"Bench {stamp}", "--email", f"bench{stamp}@bench.test"],
+            [python, "manage.py", "account_create", "--name", f"Bench {stamp}", "--email", f"bench{stamp}@bench.test", "--plan", "business"],
             cwd=ROOT,
             env=env,
             check=True,
