@@ -210,6 +210,7 @@ def run(args, env, children, workdir: Path) -> int:
     from accounts.models import Plan
     from documents import renderer
     from documents import services as document_services
+    from documents.services import rendering
 
     Plan.objects.filter(code="business").update(rate_limit_per_minute=0)  # the bench polls hard
     account, _, issued = account_services.account_create(
@@ -246,7 +247,7 @@ def run(args, env, children, workdir: Path) -> int:
         pdf = renderer.render_pdf(merged, assets={"logo.png": str(logo_path)})
         engine.append(time.perf_counter() - start)
         start = time.perf_counter()
-        document_services._render(template, VALUES, renderer.Output(), isolated=False)
+        rendering.render(template, VALUES, renderer.Output(), isolated=False)
         service.append(time.perf_counter() - start)
     bare = list(bare_all)
     job_profile = profile_job(account, template, args.n)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import django_rq
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Account
 from documents import renderer, services
 from documents.models import DocumentRequest
 from documents.tests.conftest import SEED_TEMPLATE_ID
+from webhooks.models import WebhookDelivery
+from webhooks.services import webhook_create
 
 BODY_FIELDS = {"First Name": "John", "Machine": "AK-2000"}
 
@@ -54,13 +56,8 @@ def test_job_stores_outputs_under_deterministic_keys(
     assert sorted(default_storage.listdir(key.rsplit("/", 1)[0])[1]) == ["document.jpg"]
 
 
-def test_failure_refunds_once_and_emits(tenant, django_capture_on_commit_callbacks, run_jobs, monkeypatch):
-    events = []
-
-    def record(*, account, event, payload):
-        events.append((account.pk, event, payload, connection.in_atomic_block))
-
-    monkeypatch.setattr(services, "event_emit", record)
+def test_failure_refunds_once_and_emits(tenant, django_capture_on_commit_callbacks, run_jobs):
+    webhook_create(account=tenant.account, url="http://127.0.0.1:9/documents")
     template = services.template_create(
         account=tenant.account,
         name="Broken",
@@ -78,30 +75,25 @@ def test_failure_refunds_once_and_emits(tenant, django_capture_on_commit_callbac
     request.refresh_from_db()
     assert request.status == DocumentRequest.Status.FAILED and "division by zero" in request.failure_description
     assert Account.objects.get(pk=tenant.account.pk).credits == before
-    assert events == [
-        (
-            tenant.account.pk,
-            "document.failed",
-            {
-                "RequestId": str(request.request_id),
-                "Status": "Failed",
-                "URLs": [],
-                "FailureDescription": request.failure_description,
-            },
-            True,
-        )
-    ]
+    [delivery] = WebhookDelivery.objects.for_account(tenant.account)
+    assert delivery.event == "document.failed"
+    assert json.loads(delivery.body) == {
+        "RequestId": str(request.request_id),
+        "Status": "Failed",
+        "URLs": [],
+        "FailureDescription": request.failure_description,
+    }
 
 
-def test_completed_event(tenant, seed_template, django_capture_on_commit_callbacks, run_jobs, monkeypatch):
-    events = []
-    monkeypatch.setattr(services, "event_emit", lambda **kwargs: events.append(kwargs))
+def test_completed_event(tenant, seed_template, django_capture_on_commit_callbacks, run_jobs):
+    webhook_create(account=tenant.account, url="http://127.0.0.1:9/documents")
     request = create(tenant, seed_template, django_capture_on_commit_callbacks)
     run_jobs("documents")
-    [event] = events
-    assert event["event"] == "document.completed"
-    assert event["payload"]["RequestId"] == str(request.request_id) and event["payload"]["Status"] == "Completed"
-    assert event["payload"]["URLs"][0].endswith("/v1/files/" + event["payload"]["URLs"][0].rsplit("/", 1)[1])
+    [delivery] = WebhookDelivery.objects.for_account(tenant.account)
+    assert delivery.event == "document.completed"
+    payload = json.loads(delivery.body)
+    assert payload["RequestId"] == str(request.request_id) and payload["Status"] == "Completed"
+    assert payload["URLs"][0].endswith("/v1/files/" + payload["URLs"][0].rsplit("/", 1)[1])
 
 
 def test_deleted_template_fails_and_refunds(api, tenant, seed_template, django_capture_on_commit_callbacks, run_jobs):
@@ -166,18 +158,3 @@ def test_a_queued_request_whose_job_redis_lost_is_enqueued_again(
     run_jobs("documents")
     request.refresh_from_db()
     assert request.status == DocumentRequest.Status.COMPLETED
-
-
-def test_completion_queues_a_webhook_delivery(tenant, seed_template, django_capture_on_commit_callbacks, run_jobs):
-    import json
-
-    from webhooks.models import WebhookDelivery
-    from webhooks.services import webhook_create
-
-    webhook_create(account=tenant.account, url="http://127.0.0.1:9/documents")
-    request = create(tenant, seed_template, django_capture_on_commit_callbacks)
-    run_jobs("documents")
-    [delivery] = WebhookDelivery.objects.for_account(tenant.account)
-    assert delivery.event == "document.completed"
-    body = json.dumps(json.loads(delivery.body))
-    assert str(request.request_id) in body and '"Status": "Completed"' in body and "/v1/files/" in body

@@ -1,12 +1,9 @@
-"""Every write of the webhooks app: endpoints, event emission, claiming, sending
-and recording deliveries, replay and log purge.
+"""Deliveries: claiming, sending and recording them, retries, giving up, replay, purge.
 
-Delivery is at least once. ``event_emit`` writes the delivery rows in the
-caller's transaction and wakes a dispatcher when it commits; dispatchers claim
-due rows with a lease (``claimed_until``), send them with one keep-alive
-``Sender`` and record the result. A dispatcher that dies between sending and
-recording leaves the lease to expire, and the next pass sends again (same
-``webhook-id``, so receivers can de-duplicate).
+Delivery is at least once. Dispatchers claim due rows with a lease
+(``claimed_until``), send them with one keep-alive ``Sender`` and record the result.
+A dispatcher that dies between sending and recording leaves the lease to expire, and
+the next pass sends again (same ``webhook-id``, so receivers can de-duplicate).
 
 Every function that depends on the time takes ``now`` so tests can step the
 clock; the ``webhook-timestamp`` header is always the real time, since
@@ -15,11 +12,7 @@ receivers compare it with theirs.
 
 from __future__ import annotations
 
-import json
-import logging
 import random
-import re
-import secrets as _secrets
 import time
 import uuid
 from collections import defaultdict
@@ -34,120 +27,13 @@ from django.utils import timezone
 
 from accounts.models import Account, Notification
 from accounts.services import notification_create
-from core import errors, netguard
+from core import errors
 from core.errors import AppError
-from templates_app.models import VideoTemplate
 from webhooks import signing, transport
 from webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
+from webhooks.services.events import wake_dispatchers
 
-logger = logging.getLogger("webhooks")
-
-VIDEO_EVENTS = ("video.done", "video.error")
-# Player page analytics: opt-in only (never in the default subscription).
-PLAYER_EVENTS = ("video.viewed", "cta.clicked")
-DOCUMENT_EVENTS = ("document.completed", "document.failed")
-MAKER_EVENTS = ("maker.published", "maker.error")  # seed 002's video-maker projects
-CAMPAIGN_EVENTS = ("campaign.completed",)
-ALL_EVENTS = VIDEO_EVENTS + PLAYER_EVENTS + DOCUMENT_EVENTS + MAKER_EVENTS + CAMPAIGN_EVENTS
-_PUBLIC_ID = re.compile(r"^[0-9a-f]{24}$")
 _rng = random.Random()
-
-
-# -- endpoints -------------------------------------------------------------------
-
-
-def template_exists(*, account: Account, template_id: str) -> bool:
-    """Whether the account has this video template (by its public ``templateID``)."""
-    if not _PUBLIC_ID.match(template_id or ""):
-        return False
-    return VideoTemplate.objects.for_account(account).filter(public_id=template_id).exists()
-
-
-def _check_url(url: str) -> str:
-    url = (url or "").strip()
-    if len(url) > 2000:
-        raise AppError(errors.BAD_WEBHOOK_URL, param="url", detail="Webhook URL is longer than 2000 characters")
-    try:
-        netguard.check_url(url, allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK, label="webhook URL")
-    except netguard.UnsafeURL as exc:
-        raise AppError(errors.BAD_WEBHOOK_URL, param="url", detail=f"Webhook URL not allowed: {exc}") from None
-    return url
-
-
-def _check_events(events: list[str] | None, *, template_id: str | None) -> list[str]:
-    if template_id:
-        allowed, default = VIDEO_EVENTS + PLAYER_EVENTS, list(VIDEO_EVENTS)
-    else:
-        allowed, default = ALL_EVENTS, list(DOCUMENT_EVENTS)
-    if not events:
-        return default
-    unknown = [e for e in events if e not in allowed]
-    if unknown:
-        raise AppError(
-            errors.BAD_WEBHOOK_EVENTS,
-            param="events",
-            detail=f"Unknown webhook event(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}",
-        )
-    return sorted(set(events), key=events.index)
-
-
-@transaction.atomic
-def webhook_create(
-    *, account: Account, url: str, template_id: str | None = None, events: list[str] | None = None
-) -> Webhook:
-    """A new endpoint with a fresh secret. With ``template_id`` it receives that
-    template's video events; without, account-wide events (documents by default)."""
-    template_id = template_id or None
-    if template_id is not None and not template_exists(account=account, template_id=template_id):
-        raise AppError(errors.TEMPLATE_NOT_FOUND, param="templateID")
-    events = _check_events(events, template_id=template_id)
-    return Webhook.objects.create(
-        account=account,
-        public_id=_secrets.token_hex(12),
-        template_id=template_id,
-        events=events,
-        url=_check_url(url),
-        secret=signing.new_secret(),
-    )
-
-
-def webhook_get(*, account: Account, webhook_id: str) -> Webhook:
-    webhook = Webhook.objects.for_account(account).filter(public_id=webhook_id or "").first()
-    if webhook is None:
-        raise AppError(errors.WEBHOOK_NOT_FOUND, param="webhookID")
-    return webhook
-
-
-@transaction.atomic
-def webhook_update(*, account: Account, webhook_id: str, url: str | None = None, active: bool | None = None) -> Webhook:
-    webhook = webhook_get(account=account, webhook_id=webhook_id)
-    if url is not None:
-        webhook.url = _check_url(url)
-    if active is not None:
-        webhook.active = active
-        if active:  # a fresh start: the 5-day failing window restarts
-            webhook.failing_since = None
-            webhook.disabled_reason = ""
-    webhook.save()
-    if active is False:
-        delivery_cancel_inactive(webhook=webhook)
-    return webhook
-
-
-@transaction.atomic
-def webhook_delete(*, account: Account, webhook_id: str) -> None:
-    webhook_get(account=account, webhook_id=webhook_id).delete()
-
-
-@transaction.atomic
-def webhook_rotate_secret(*, account: Account, webhook_id: str, now: datetime | None = None) -> Webhook:
-    """A new secret; the old one keeps signing (beside it) for the overlap period."""
-    webhook = webhook_get(account=account, webhook_id=webhook_id)
-    webhook.previous_secret = webhook.secret
-    webhook.secret = signing.new_secret()
-    webhook.rotated_at = now or timezone.now()
-    webhook.save(update_fields=["previous_secret", "secret", "rotated_at"])
-    return webhook
 
 
 def signing_secrets(webhook: Webhook, *, now: datetime) -> list[str]:
@@ -155,63 +41,6 @@ def signing_secrets(webhook: Webhook, *, now: datetime) -> list[str]:
     if webhook.previous_secret and webhook.rotated_at and now - webhook.rotated_at < overlap:
         return [webhook.secret, webhook.previous_secret]
     return [webhook.secret]
-
-
-# -- events ----------------------------------------------------------------------
-
-
-def _matches(webhook: Webhook, event: str, template_id: str | None) -> bool:
-    if event not in webhook.events:
-        return False
-    # A template's endpoint hears only its template; an account-wide one hears all.
-    return webhook.template_id is None or webhook.template_id == template_id
-
-
-def event_emit(
-    *, account: Account, event: str, payload: dict, template_id: str | None = None, now: datetime | None = None
-) -> list[WebhookDelivery]:
-    """Queue ``payload`` (JSON-encoded once, sent byte for byte) to every active
-    endpoint of the account subscribed to ``event`` (and, for a template event,
-    belonging to ``template_id`` or account-wide).
-
-    The rows are written in the caller's transaction, so the event and its
-    deliveries commit or roll back together; dispatchers are woken on commit.
-    """
-    if event not in ALL_EVENTS:
-        raise ValueError(f"unknown webhook event {event!r}")
-    now = now or timezone.now()
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    hooks = [w for w in Webhook.objects.for_account(account).filter(active=True) if _matches(w, event, template_id)]
-    deliveries = [
-        WebhookDelivery(
-            account=account,
-            webhook=webhook,
-            msg_id=f"msg_{uuid.uuid4().hex}",
-            event=event,
-            body=body,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for webhook in hooks
-    ]
-    if deliveries:
-        WebhookDelivery.objects.bulk_create(deliveries)
-        transaction.on_commit(wake_dispatchers)
-    return deliveries
-
-
-def wake_dispatchers() -> None:
-    """Tell a waiting dispatcher there is work (best effort: they poll anyway)."""
-    try:
-        import django_rq
-
-        redis = django_rq.get_connection("webhooks")
-        with redis.pipeline() as pipe:
-            pipe.lpush(settings.WEBHOOK_WAKEUP_KEY, 1)
-            pipe.ltrim(settings.WEBHOOK_WAKEUP_KEY, 0, 99)
-            pipe.execute()
-    except Exception:  # noqa: BLE001 - the rows are committed; a poll will find them
-        logger.warning("could not wake webhook dispatchers", exc_info=True)
 
 
 def delivery_get(*, account: Account, delivery_id: str) -> WebhookDelivery:
@@ -239,9 +68,6 @@ def delivery_redeliver(*, account: Account, delivery_id: str, now: datetime | No
     delivery.save()
     transaction.on_commit(wake_dispatchers)
     return delivery
-
-
-# -- claiming, sending, recording -------------------------------------------------
 
 
 @dataclass
