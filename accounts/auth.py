@@ -193,6 +193,26 @@ def request_admit(request: HttpRequest, account: Account, *, cost: int = 1) -> N
     _admit(request, account, None, _admission(account, None, cost))
 
 
+def action_admit(account: Account, *, action: str, per_minute: int, described: str) -> None:
+    """Count one ``action`` of ``account`` in the plan rate limit's fixed one-minute window, on a counter
+    of its own (an expensive dashboard action must not eat the API's allowance); beyond
+    ``per_minute``, 429 with ``Retry-After`` and ``described`` (e.g. "Preview clips") in the words."""
+    now = time.time()
+    window = int(now // RATE_WINDOW_S)
+    counter = f"ratelimit:{action}:{account.pk}:{window}"
+    pipe = redis_client.shared().pipeline(transaction=False)
+    pipe.incr(counter)
+    pipe.expire(counter, 2 * RATE_WINDOW_S)
+    used = pipe.execute()[0]
+    if used > per_minute:
+        reset = int((window + 1) * RATE_WINDOW_S - now) + 1
+        raise AppError(
+            errors.RATE_LIMITED,
+            data=f"{described}: at most {per_minute} a minute; the next one in {reset} s",
+            headers={"Retry-After": str(reset)},
+        )
+
+
 def _principal(
     request: HttpRequest,
     *,

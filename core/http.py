@@ -4,7 +4,7 @@ one way to stream a stored file."""
 from __future__ import annotations
 
 import re
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from django.core.files import File
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -16,11 +16,19 @@ RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
 
 
-def json_error(error: AppError, *, style: Literal["rest", "rpc"] = "rest", status: int | None = None) -> JsonResponse:
+def json_error(
+    error: AppError,
+    *,
+    style: Literal["rest", "rpc"] = "rest",
+    status: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JsonResponse:
     """An error as JSON with its HTTP status and headers: seed 003's REST shape
     ``{"error": {code, message, param, type}}``, or for the video API's plain URLs
-    (``/api/upload``, video and media files) the JSON-RPC error object ``{"error": {code, message, data}}``."""
+    (``/api/upload``, video and media files) the JSON-RPC error object ``{"error": {code, message, data}}``;
+    ``extra`` adds members beside ``error`` (the template editor's elements at fault)."""
     body = error.rest_error() if style == "rest" else {"error": error.rpc_error()}
+    body.update(extra or {})
     response = JsonResponse(body, status=status or error.entry.http_status)
     for name, value in error.headers.items():
         response[name] = value

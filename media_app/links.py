@@ -28,6 +28,20 @@ def media_url(media: MediaFile, ttl_s: int = DEFAULT_TTL_S) -> str:
     return reverse("media-file", args=[token])
 
 
+def library_items(medias: list[MediaFile]) -> list[dict]:
+    """The media library as the dashboard's pickers show it: id, name, kind, preview link, seconds."""
+    return [
+        {
+            "id": m.public_id,
+            "name": m.filename or m.public_id,
+            "kind": m.kind,
+            "url": media_url(m),
+            "duration": (m.duration_ms or 0) / 1000,
+        }
+        for m in medias
+    ]
+
+
 def media_file_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
         claims = link_claims(PURPOSE, token, invalid=errors.MEDIA_NOT_FOUND)

@@ -74,6 +74,7 @@ class Profile:
     fps: int
     extension: str
     mime: str
+    preset: str = "veryfast"  # libx264's speed against size (the template editor's draft clips: "ultrafast")
 
     @property
     def has_audio(self) -> bool:
@@ -88,7 +89,7 @@ class Profile:
                 **common,
                 "f": "mp4",
                 "vcodec": "libx264",
-                "preset": "veryfast",
+                "preset": self.preset,
                 "pix_fmt": "yuv420p",
                 "movflags": "+faststart",
                 "acodec": "aac",

@@ -6,12 +6,18 @@ order during its ``[start, end]`` window, and every sound mixed into one track.
 Coordinates in the script are in design-canvas pixels (``Script.width/height``)
 and are scaled to the profile, so one template renders to every profile.
 
+:func:`compile_frame` builds the same graph for one frame only (the template editor's live
+preview): the colour base is that single frame, given its timestamp in the render, each picture
+layer is the one frame the render would overlay then, and each video is opened at that moment
+(``-ss``), so a frame late in a long template costs no more than an early one.
+
 The compiler only builds argument lists; :func:`run_ffmpeg` runs them.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 import subprocess
 from collections import Counter
@@ -88,13 +94,15 @@ def _text_alpha(item: TimelineItem) -> str:
     return f"max(0,min(1,{parts}))" if parts != "1" else "1"
 
 
-def _ken_burns(layer, item: TimelineItem, w: int, h: int, fps: int):
-    """A slow zoom into the image's centre, from 1 to ``zoom`` over the element (one frame out per frame in)."""
+def _ken_burns(layer, item: TimelineItem, w: int, h: int, fps: int, first: int = 0):
+    """A slow zoom into the image's centre, from 1 to ``zoom`` over the element (one frame out per frame in);
+    ``first`` is the layer's frame number of the first frame in (one frame of a preview)."""
     zoom = item.element.zoom
     step = (zoom - 1) / max(1, round((item.end - item.start) * fps))
+    frame = f"(on+{first})" if first else "on"
     return layer.filter(
         "zoompan",
-        z=f"min(1+{step:.6f}*on,{zoom:.3f})",
+        z=f"min(1+{step:.6f}*{frame},{zoom:.3f})",
         x="iw/2-(iw/zoom/2)",
         y="ih/2-(ih/zoom/2)",
         d=1,
@@ -122,20 +130,31 @@ class _Sources:
     its start time.
     """
 
-    def __init__(self, timeline: Timeline, inputs: Mapping[str, str | PathLike], *, with_audio: bool) -> None:
+    def __init__(
+        self,
+        items: Sequence[TimelineItem],
+        inputs: Mapping[str, str | PathLike],
+        *,
+        with_audio: bool,
+        seeks: Mapping[str, float] | None = None,
+    ) -> None:
         self._inputs = inputs
         self._with_audio = with_audio
-        self._opened: dict[str, Any] = {}
-        self._uses: Counter[tuple[str, str]] = Counter()
-        self._taken: Counter[tuple[str, str]] = Counter()
-        self._splits: dict[tuple[str, str], Any] = {}
+        self._seeks = seeks or {}  # element id -> where its file is opened (-ss), for one frame of a video
+        self._opened: dict[tuple[str, float | None], Any] = {}
+        self._uses: Counter[tuple[str, float | None, str]] = Counter()
+        self._taken: Counter[tuple[str, float | None, str]] = Counter()
+        self._splits: dict[tuple[str, float | None, str], Any] = {}
         self._has_audio: dict[str, bool] = {}
-        for item in timeline.items:
+        for item in items:
             element = item.element
             if element.type in ("image", "video"):
-                self._uses[(self.path(element), "video")] += 1
+                self._uses[self._key(element, "video")] += 1
             if self.has_audio(element):
-                self._uses[(self.path(element), "audio")] += 1
+                self._uses[self._key(element, "audio")] += 1
+
+    def _key(self, element: Element, kind: str) -> tuple[str, float | None, str]:
+        return self.path(element), self._seeks.get(element.id), kind
 
     def path(self, element: Element) -> str:
         return _media_path(element, self._inputs)
@@ -153,16 +172,17 @@ class _Sources:
         return self._has_audio[path]
 
     def video(self, element: Element):
-        return self._take(self.path(element), "video")
+        return self._take(self._key(element, "video"))
 
     def audio(self, element: Element):
-        return self._take(self.path(element), "audio")
+        return self._take(self._key(element, "audio"))
 
-    def _take(self, path: str, kind: str):
-        if path not in self._opened:
-            self._opened[path] = ffmpeg.input(path, protocol_whitelist="file")
-        stream = getattr(self._opened[path], kind)
-        key = (path, kind)
+    def _take(self, key: tuple[str, float | None, str]):
+        path, seek, kind = key
+        if (path, seek) not in self._opened:
+            options = {"ss": _secs(seek)} if seek else {}
+            self._opened[(path, seek)] = ffmpeg.input(path, protocol_whitelist="file", **options)
+        stream = getattr(self._opened[(path, seek)], kind)
         if self._uses[key] <= 1:
             return stream
         if key not in self._splits:
@@ -197,6 +217,123 @@ def _draw_text(video, item: TimelineItem, text: str, canvas: _Canvas, *, box: st
     return video.filter("drawtext", **options)
 
 
+def frame_index(duration: float, fps: int, at: float) -> int:
+    """The frame a render of ``duration`` seconds at ``fps`` shows at ``at`` seconds (its last one from its end on)."""
+    last = max(0, math.ceil(duration * fps - 1e-6) - 1)
+    return min(max(0, math.floor(at * fps + 1e-6)), last)
+
+
+def _first_tick(item: TimelineItem, fps: int) -> int:
+    """The frame number at which a layer's first frame is overlaid: its ``setpts`` (``start/TB``, TB = 1/fps)
+    truncated to an integer, as ffmpeg does."""
+    return int(float(_secs(item.start)) / (1 / fps))
+
+
+def _compose(
+    timeline: Timeline,
+    *,
+    inputs: Mapping[str, str | PathLike],
+    variables: Mapping[str, str],
+    profile: Profile,
+    frame: int | None = None,
+) -> tuple[Any, list]:
+    """The composed video stream and the sounds to mix: of the whole timeline, or only of render frame ``frame``.
+
+    For one frame, the colour base is that frame (its timestamp shifted to the render's), a picture or
+    video layer is drawn only if shown then, as the one frame of it the render overlays at that moment
+    (a video opened there with ``-ss``), and nothing is heard; texts, boxes and fades are the same filters,
+    evaluated at the same time, so the frame is the render's.
+    """
+    canvas = _Canvas(timeline, profile)
+    fps = profile.fps
+    size = f"{profile.width}x{profile.height}"
+    background = timeline.script.background
+    items = timeline.items
+    seeks: dict[str, float] = {}
+    base_length = _secs(timeline.duration)
+    if frame is not None:
+        base_length = _secs(1 / fps)
+        now = frame * (1 / fps)  # the enable expressions' t at that frame
+        items = tuple(
+            i
+            for i in items
+            if i.element.type not in ("image", "video", "audio") or float(_secs(i.start)) <= now < float(_secs(i.end))
+        )
+        seeks = {i.element.id: (frame - _first_tick(i, fps)) / fps for i in items if i.element.type == "video"}
+    video = ffmpeg.input(f"color=c=0x{background[1:]}:s={size}:r={fps}:d={base_length}", f="lavfi")
+    if frame:
+        video = video.filter("setpts", f"PTS+{frame}")
+    sources = _Sources(items, inputs, with_audio=profile.has_audio and frame is None, seeks=seeks)
+    sounds = []
+
+    for item in items:
+        element = item.element
+        # One frame more than shown: overlay drops a layer's last frame at its end of stream,
+        # and ``enable`` hides the layer at ``end`` anyway.
+        length = _secs(item.end - item.start + 1 / fps)
+        layer_frame = None if frame is None else frame - _first_tick(item, fps)
+        if element.type in ("image", "video"):
+            x, y, w, h = canvas.box(element)
+            if element.type == "image":
+                # The loop filter, not the input's -loop, which only the image2 demuxer has (a GIF
+                # or an extension-less file can open with another); an animated GIF shows its first frame.
+                still = sources.video(element)
+                if element.zoom > 1:
+                    # Twice the box, once (before the loop): zoompan moves in whole input pixels.
+                    still = still.filter("scale", 2 * w, 2 * h)
+                layer = (
+                    still.filter("loop", loop=-1, size=1, start=0)
+                    .filter("settb", f"1/{fps}")
+                    .filter("setpts", f"N/{fps}/TB")
+                )
+                if layer_frame is None:
+                    layer = layer.trim(duration=length)
+                else:
+                    layer = layer.trim(start_frame=layer_frame, end_frame=layer_frame + 1)
+                if element.zoom > 1:
+                    layer = _ken_burns(layer, item, w, h, fps, first=layer_frame or 0)
+            else:
+                layer = sources.video(element).filter("fps", fps)
+                layer = layer.trim(duration=length) if layer_frame is None else layer.trim(end_frame=1)
+                if sources.has_audio(element):
+                    sounds.append((sources.audio(element), item))
+            at = f"PTS-STARTPTS+{_secs(item.start)}/TB" if frame is None else f"PTS-STARTPTS+{frame}"
+            layer = layer.filter("setpts", at).filter("scale", w, h).filter("format", "rgba")
+            layer = _alpha_fades(layer, item)
+            video = ffmpeg.overlay(
+                video,
+                layer,
+                x=x,
+                y=y,
+                eof_action="pass",
+                enable=_during(item),
+            )
+        elif element.type == "audio":
+            if profile.has_audio and frame is None:
+                sounds.append((sources.audio(element), item))
+        elif element.type == "text":
+            video = _draw_text(video, item, substitute(element.text or "", variables), canvas)
+        elif element.type == "cta":
+            label = substitute(element.text or element.url or "", variables)
+            video = _draw_text(video, item, label, canvas, box=element.background)
+        elif element.type == "rectangle":
+            x, y, w, h = canvas.box(element)
+            if len(element.color) == 9 and element.color[7:] != "FF":
+                # drawbox blends a translucent colour only over RGB frames.
+                video = video.filter("format", "rgba")
+            video = video.filter(
+                "drawbox",
+                x=x,
+                y=y,
+                w=w,
+                h=h,
+                color=_ffmpeg_color(element.color),
+                t="fill",
+                enable=_during(item),
+            )
+    return video, sounds
+
+
 def compile_render(
     timeline: Timeline,
     *,
@@ -220,78 +357,8 @@ def compile_render(
     same run: the frames composed once at ``profile``'s size, scaled down for each,
     so a video made in several sizes is drawn only once.
     """
-    canvas = _Canvas(timeline, profile)
     duration = _secs(timeline.duration)
-    size = f"{profile.width}x{profile.height}"
-    background = timeline.script.background
-    video = ffmpeg.input(f"color=c=0x{background[1:]}:s={size}:r={profile.fps}:d={duration}", f="lavfi")
-    sources = _Sources(timeline, inputs, with_audio=profile.has_audio)
-    sounds = []
-
-    for item in timeline.items:
-        element = item.element
-        # One frame more than shown: overlay drops a layer's last frame at its end of stream,
-        # and ``enable`` hides the layer at ``end`` anyway.
-        length = _secs(item.end - item.start + 1 / profile.fps)
-        if element.type in ("image", "video"):
-            x, y, w, h = canvas.box(element)
-            if element.type == "image":
-                # The loop filter, not the input's -loop, which only the image2 demuxer has (a GIF
-                # or an extension-less file can open with another); an animated GIF shows its first frame.
-                still = sources.video(element)
-                if element.zoom > 1:
-                    # Twice the box, once (before the loop): zoompan moves in whole input pixels.
-                    still = still.filter("scale", 2 * w, 2 * h)
-                layer = (
-                    still.filter("loop", loop=-1, size=1, start=0)
-                    .filter("settb", f"1/{profile.fps}")
-                    .filter("setpts", f"N/{profile.fps}/TB")
-                    .trim(duration=length)
-                )
-                if element.zoom > 1:
-                    layer = _ken_burns(layer, item, w, h, profile.fps)
-            else:
-                layer = sources.video(element).filter("fps", profile.fps).trim(duration=length)
-                if sources.has_audio(element):
-                    sounds.append((sources.audio(element), item))
-            layer = (
-                layer.filter("setpts", f"PTS-STARTPTS+{_secs(item.start)}/TB")
-                .filter("scale", w, h)
-                .filter("format", "rgba")
-            )
-            layer = _alpha_fades(layer, item)
-            video = ffmpeg.overlay(
-                video,
-                layer,
-                x=x,
-                y=y,
-                eof_action="pass",
-                enable=_during(item),
-            )
-        elif element.type == "audio":
-            if profile.has_audio:
-                sounds.append((sources.audio(element), item))
-        elif element.type == "text":
-            video = _draw_text(video, item, substitute(element.text or "", variables), canvas)
-        elif element.type == "cta":
-            label = substitute(element.text or element.url or "", variables)
-            video = _draw_text(video, item, label, canvas, box=element.background)
-        elif element.type == "rectangle":
-            x, y, w, h = canvas.box(element)
-            if len(element.color) == 9 and element.color[7:] != "FF":
-                # drawbox blends a translucent colour only over RGB frames.
-                video = video.filter("format", "rgba")
-            video = video.filter(
-                "drawbox",
-                x=x,
-                y=y,
-                w=w,
-                h=h,
-                color=_ffmpeg_color(element.color),
-                t="fill",
-                enable=_during(item),
-            )
-
+    video, sounds = _compose(timeline, inputs=inputs, variables=variables, profile=profile)
     poster = None
     if poster_path is not None:
         split = video.split()
@@ -317,6 +384,24 @@ def compile_render(
             streams.append(audios[index] if audios is not None else audio)
         outs.append(ffmpeg.output(*streams, str(path), t=duration, **target.output_kwargs))
     out = ffmpeg.merge_outputs(*outs, *([poster] if poster is not None else []))
+    return _with_global_args(out, ffmpeg_exe)
+
+
+def compile_frame(
+    timeline: Timeline,
+    *,
+    inputs: Mapping[str, str | PathLike],
+    variables: Mapping[str, str],
+    profile: Profile,
+    frame: int,
+    output_path: str | PathLike,
+    ffmpeg_exe: str,
+) -> list[str]:
+    """The ffmpeg argument list writing, as a PNG, frame number ``frame`` of ``timeline`` rendered in ``profile``
+    (see :func:`frame_index`): the same graph as :func:`compile_render`'s, for that one frame."""
+    video, _ = _compose(timeline, inputs=inputs, variables=variables, profile=profile, frame=frame)
+    # Through the render's pixel format, so colours come out as the encoded video shows them.
+    out = video.filter("format", "yuv420p").output(str(output_path), vframes=1, f="image2", vcodec="png", update=1)
     return _with_global_args(out, ffmpeg_exe)
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from videos.dashboard import template_views, views
+from videos.editor import dashboard as editor
 from videos.maker.dashboard import maker
 
 urlpatterns = [
@@ -12,6 +13,12 @@ urlpatterns = [
     path("templates/<str:template_id>/status", template_views.template_status, name="template-status"),
     path("templates/<str:template_id>/secret", template_views.template_secret, name="template-secret"),
     path("templates/<str:template_id>/render", template_views.template_render, name="template-render"),
+    path("templates/<str:template_id>/editor/", editor.editor, name="template-editor"),
+    path("templates/<str:template_id>/editor/check", editor.check, name="template-editor-check"),
+    path("templates/<str:template_id>/editor/frame", editor.frame, name="template-editor-frame"),
+    path("templates/<str:template_id>/editor/clip", editor.clip, name="template-editor-clip"),
+    path("templates/<str:template_id>/editor/clip/<str:digest>.mp4", editor.clip_file, name="template-editor-clip-file"),
+    path("templates/<str:template_id>/editor/save", editor.save, name="template-editor-save"),
     path("maker/", maker, name="maker"),
     path("videos/", views.videos, name="videos"),
     path("videos/status", views.video_status, name="video-status"),

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.dashboard.views import account_required
-from media_app.links import media_url
+from media_app.links import library_items
 from media_app.models import MediaFile
 from media_app.selectors import media_list
 from videos.maker.public import style_preview_path
@@ -16,16 +16,7 @@ from videos.maker.styles import STYLES
 @account_required
 def maker(request: HttpRequest) -> HttpResponse:
     _, items = media_list(account=request.account, limit=500)
-    library = [
-        {
-            "id": m.public_id,
-            "name": m.filename or m.public_id,
-            "kind": m.kind,
-            "url": media_url(m),
-            "duration": (m.duration_ms or 0) / 1000,
-        }
-        for m in items
-    ]
+    library = library_items(items)
     styles = [style.as_json() | {"preview": style_preview_path(style.name)} for style in STYLES.values()]
     context = {
         "library": [m for m in library if m["kind"] != MediaFile.Kind.AUDIO],
