@@ -165,6 +165,7 @@
 
   var checkTimer = null, checking = null, checks = 0;
   function check() {
+    delete frame.dataset.time;
     clearTimeout(checkTimer);
     checkTimer = setTimeout(runCheck, 120);
   }
@@ -175,7 +176,7 @@
     post(data.urls.check, null, checking.signal).then(function (response) {
       return response.json().then(function (body) {
         if (number !== checks) return;
-        if (body.inputs) setInputs(body.inputs);
+        var added = body.inputs ? setInputs(body.inputs) : false;
         if (response.ok) {
           state.error = null;
           state.times = {};
@@ -187,27 +188,19 @@
           render();
           requestFrame();
         } else {
-          var missing = body.error.code === 2005 && missingSamples(body.error.data);
           state.error = { elements: body.elements || [], text: body.text };
           setStatus(body.text, true);
           render();
           showStageError(body.text);
-          if (missing) check();
+          if (added) check();  // a new input or $variable has a sample now: check again with it
         }
       });
     }).catch(function (error) { if (error.name !== "AbortError") setStatus("The server cannot be reached.", true); });
   }
-  // A $variable without a sample value yet: give it its own name, so frames render at once.
-  function missingSamples(names) {
-    var added = false;
-    (names || []).forEach(function (name) {
-      if (!state.samples[name]) { state.samples[name] = name; added = true; }
-    });
-    return added;
-  }
-
   var frameTimer = null, framing = null, frameUrl = null;
+  // The frame shown is stale from now on (``data-time`` comes back with the new one).
   function requestFrame() {
+    delete frame.dataset.time;
     clearTimeout(frameTimer);
     frameTimer = setTimeout(loadFrame, 40);
   }
@@ -286,14 +279,14 @@
   }
 
   function renderTimeline() {
-    var pps = pixelsPerSecond();
     ruler.textContent = "";
     var step = state.duration > 30 ? 5 : state.duration > 8 ? 1 : 0.5;
     for (var t = 0; t <= state.duration + 1e-6; t += step) {
       var tick = node("span", { className: "tl-tick", text: fixed(t) + "s" });
-      tick.style.left = t * pps + "px";
+      tick.style.left = (t / Math.max(state.duration, 0.1)) * 100 + "%";
       ruler.appendChild(tick);
     }
+    var focused = rows.contains(document.activeElement) ? document.activeElement.getAttribute("data-id") : null;
     rows.textContent = "";
     if (!elements().length) rows.appendChild(node("p", { className: "tl-empty", text: "No elements yet: add one above." }));
     elements().forEach(function (e, index) {
@@ -309,13 +302,29 @@
         play.ref ? node("span", { className: "link", text: "⟵ " + e.play }) : null,
         node("span", { className: "handle", "aria-hidden": "true" })
       ]);
-      bar.style.left = times.start * pps + "px";
-      bar.style.width = Math.max(6, (times.end - times.start) * pps) + "px";
       var label = node("div", { className: "tl-label", "data-id": e.id }, [
         node("strong", { text: e.id || "#" + index }), document.createTextNode(" "), node("span", { className: "kind", text: e.type })
       ]);
       rows.appendChild(node("div", { className: "tl-row" + (e.id === state.selected ? " selected" : ""), "data-row": e.id },
                             [label, node("div", { className: "tl-track" }, [bar])]));
+    });
+    positionBars();
+    refocus(rows, '.tl-bar[data-id="' + focused + '"]', focused);
+  }
+  // A rebuilt bar or box keeps the keyboard focus its predecessor had.
+  function refocus(within, selector, id) {
+    var again = id && within.querySelector(selector);
+    if (again) again.focus();
+  }
+  // Bars in percent of the timeline's length, so they fit any width.
+  function positionBars() {
+    var length = Math.max(state.duration, 0.1);
+    rows.querySelectorAll(".tl-bar").forEach(function (bar) {
+      var e = element(bar.getAttribute("data-id"));
+      if (!e) return;
+      var times = timesOf(e);
+      bar.style.left = (times.start / length) * 100 + "%";
+      bar.style.width = ((times.end - times.start) / length) * 100 + "%";
     });
     placePlayhead();
   }
@@ -334,6 +343,7 @@
   }
   function renderBoxes() {
     stage.style.aspectRatio = profileSize[0] + " / " + profileSize[1];
+    var focused = boxes.contains(document.activeElement) ? document.activeElement.getAttribute("data-box") : null;
     boxes.textContent = "";
     elements().forEach(function (e, index) {
       if (e.type === "audio") return;
@@ -348,6 +358,7 @@
       place(box, b);
       boxes.appendChild(box);
     });
+    refocus(boxes, '[data-box="' + focused + '"]', focused);
   }
 
   // -- selection, dragging and keys ------------------------------------------------------
@@ -442,9 +453,8 @@
         state.times[id] = { start: start, end: start + length };
         shiftFollowers(id, start - from.start, start - from.start);
       }
-      renderTimeline();
-      var live = rows.querySelector('.tl-bar[data-id="' + id + '"]');
-      if (live) live.classList.toggle("snapped", snapped);
+      positionBars();  // not rebuilt: the bar holding the pointer capture must stay in the page
+      bar.classList.toggle("snapped", snapped);
       return true;
     });
   });
@@ -658,16 +668,18 @@
 
   // -- sample values ---------------------------------------------------------------
 
+  // The inputs the script takes; each new one gets a sample (a $variable its own name, a media the
+  // library's first of its kind). Answers whether any did.
   function setInputs(inputs) {
+    var added = false;
     state.inputs = inputs;
     inputs.forEach(function (i) {
       if (state.samples[i.inputID]) return;
-      if (i.type === "text") state.samples[i.inputID] = i.inputID;
-      else {
-        var first = data.library.find(function (m) { return m.kind === i.type; });
-        if (first) state.samples[i.inputID] = first.id;
-      }
+      var first = data.library.find(function (m) { return m.kind === i.type; });
+      var value = i.type === "text" ? i.inputID : first && first.id;
+      if (value) { state.samples[i.inputID] = value; added = true; }
     });
+    return added;
   }
   function renderSamples() {
     var box = $("samples");
@@ -750,7 +762,7 @@
 
   $("undo").addEventListener("click", function () { restore(state.undo, state.redo); });
   $("redo").addEventListener("click", function () { restore(state.redo, state.undo); });
-  window.addEventListener("resize", function () { renderTimeline(); });
+  window.addEventListener("resize", placePlayhead);
 
   json.value = text();
   updateHistory();
