@@ -117,6 +117,8 @@ def run(var: Path) -> None:
     samples = [{"inputID": "name", "type": "text", "text": "Ana"}]
     moments = [round(0.2 + i * 11.5 / max(1, N - 1), 2) for i in range(N)]
 
+    sizes = []
+
     def frame(at: float) -> tuple[float, str]:
         started = time.perf_counter()
         response = client.post(
@@ -125,6 +127,7 @@ def run(var: Path) -> None:
         elapsed = time.perf_counter() - started
         if response.status_code != 200:
             raise RuntimeError(response.content)
+        sizes.append(len(response.content))
         return elapsed, response["X-Frame-Cache"]
 
     frame(6.0)  # warm: imports, fonts, the first ffmpeg start
@@ -168,6 +171,7 @@ def run(var: Path) -> None:
     print(f"endpoint, cached (Redis)    : p50 {1000 * cached_p50:.1f} ms")
     print(f"bare ffmpeg, same command   : p50 {1000 * bare_p50:.0f} ms")
     print(f"ratio cold endpoint / bare ffmpeg: {cold_p50 / bare_p50:.2f}x")
+    print(f"PNG size p50: {statistics.median(sizes) / 1024:.0f} KB")
     print(f"cold p50, first half of the template {1000 * early:.0f} ms, second half {1000 * late:.0f} ms")
     print(f"target: a frame within ~300 ms (p50); load average {os.getloadavg()[0]:.1f}, cpu count {os.cpu_count()}")
 

@@ -11,7 +11,6 @@
   var stage = $("stage"), frame = $("frame"), playhead = $("playhead");
   var TYPES = ["video", "audio", "image", "text", "rectangle", "cta"];
   var PLAY_RE = /^\s*([A-Za-z_][A-Za-z0-9_]*)\.(start|end)\s*(?:([+-])\s*(\d+(?:\.\d+)?))?\s*$/;
-  var VARIABLE_RE = /\$(\$|[A-Za-z_][A-Za-z0-9_]*)/g;
   var SNAP_PX = 8;
   var profileSize = (/_(\d+)x(\d+)_/.exec(data.profile) || [0, 640, 480]).slice(1).map(Number);
 
@@ -39,8 +38,9 @@
   function round(value, step) { return Math.round(value / step) * step; }
   function fixed(value) { return Number(value.toFixed(2)); }
 
-  function record() {
-    state.undo.push(text());
+  // One undo step: the script as it was before a change (now, unless ``before`` says).
+  function record(before) {
+    state.undo.push(before || text());
     if (state.undo.length > 200) state.undo.shift();
     state.redo = [];
     updateHistory();
@@ -65,19 +65,19 @@
     changed();
   }
 
-  var typing = null, typedFrom = null;
+  // A burst of typing (no pause of a second) is one undo step: ``burstFrom`` is the script before it,
+  // false once recorded.
+  var typing = null, burstFrom = null;
   json.addEventListener("input", function () {
-    if (typedFrom === null) typedFrom = text();
+    if (burstFrom === null) burstFrom = text();
     clearTimeout(typing);
-    typing = setTimeout(function () { typedFrom = null; }, 1000);
+    typing = setTimeout(function () { burstFrom = null; }, 1000);
     var parsed;
     try { parsed = JSON.parse(json.value); } catch (error) { showJsonError("Not valid JSON yet: " + error.message); return; }
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) { showJsonError("A script is a JSON object."); return; }
-    if (typedFrom !== null && typedFrom !== JSON.stringify(parsed, null, 2)) {
-      state.undo.push(typedFrom);
-      state.redo = [];
-      typedFrom = JSON.stringify(parsed, null, 2);
-      updateHistory();
+    if (burstFrom && burstFrom !== JSON.stringify(parsed, null, 2)) {
+      record(burstFrom);
+      burstFrom = false;
     }
     state.script = parsed;
     showJsonError(null);
@@ -409,9 +409,7 @@
       target.removeEventListener("pointerup", up);
       target.removeEventListener("pointercancel", up);
       if (!moved) return;
-      state.undo.push(before);
-      state.redo = [];
-      updateHistory();
+      record(before);
       changed();
       if (done) done();
     }
@@ -514,13 +512,12 @@
     if (key === "Delete" || key === "Backspace") { event.preventDefault(); remove(id); return; }
     if (key === "Enter" || key === " ") { event.preventDefault(); select(id, bar ? ".tl-bar" : ".box"); return; }
     var arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
-    if (!arrows[key]) return;
+    var d = arrows[key];
+    if (!d || (bar && !d[0])) return;  // a bar moves in time only
     event.preventDefault();
     record();
     state.selected = id;
-    var d = arrows[key];
     if (bar) {
-      if (!d[0]) { state.undo.pop(); updateHistory(); return; }
       var step = (event.shiftKey ? 1 : 0.1) * d[0], times = timesOf(e);
       if (event.altKey) {
         e.duration = fixed(Math.max(0.1, times.end - times.start + step));
@@ -577,7 +574,7 @@
     e[name] = value;
   }
 
-  function input(e, field, index) {
+  function input(e, field) {
     var name = field[0], label = field[1], kind = field[2], id = "prop-" + name, value = e[name];
     var wrap = node("div", { className: "prop", "data-prop": name });
     wrap.appendChild(node("label", { "for": id, text: label }));
@@ -659,7 +656,7 @@
     $("props-title").textContent = "Element “" + e.id + "” (" + e.type + ")";
     var index = elements().indexOf(e);
     if (isError(e, index)) props.appendChild(node("div", { className: "error-box", role: "alert", "data-element-error": e.id, text: state.error.text }));
-    fieldsOf(e).forEach(function (field) { props.appendChild(input(e, field, index)); });
+    fieldsOf(e).forEach(function (field) { props.appendChild(input(e, field)); });
     var del = node("button", { type: "button", className: "btn danger small", text: "Remove element" });
     del.addEventListener("click", function () { remove(e.id); });
     props.appendChild(node("p", {}, [del]));

@@ -147,6 +147,23 @@ def test_visual_editor(browser_page, tenant, rpc, upload, media_samples, tmp_pat
     assert [e["id"] for e in script_of(page)["elements"]] == ["stage", "box", "hello"]
     expect(page.locator('.tl-bar[data-id="hello"]')).to_have_class("tl-bar")
 
+    # the right edge of a bar changes the duration, and snaps to another element's end (the stage's, at 4 s)
+    page.locator("#timeline").scroll_into_view_if_needed()
+    bar = page.locator('.tl-bar[data-id="box"]').bounding_box()
+    ruler = page.locator("#ruler").bounding_box()
+    page.mouse.move(bar["x"] + bar["width"] - 3, bar["y"] + bar["height"] / 2)
+    page.mouse.down()
+    length = float(page.locator("#playhead").get_attribute("max"))  # the timeline's seconds
+    page.mouse.move(ruler["x"] + ruler["width"] * 3.97 / length, bar["y"] + bar["height"] / 2, steps=8)
+    page.mouse.up()
+    assert element(page, "box")["duration"] == 1.9
+    expect(page.locator('.tl-bar[data-id="hello"]')).to_have_attribute(
+        "aria-label", "hello, text, from 4 s to 5.5 s, starts at box.end"
+    )
+    page.locator("#time").click()
+    page.keyboard.press("Control+z")
+    assert element(page, "box")["duration"] == 0.6
+
     # the stage: select the box, drag it, nudge it with the arrows
     set_playhead(page, 2.3)
     page.locator("#stage").scroll_into_view_if_needed()

@@ -11,7 +11,7 @@ from core import errors
 from media_app.probe import probe
 from templates_app.profiles import parse_profile
 from templates_app.scripts import parse_script, resolve_timeline
-from videos.compiler import compile_render, media_labels, run_ffmpeg
+from videos.compiler import compile_frame, compile_render, frame_index, media_labels, run_ffmpeg
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 MP4 = parse_profile("MP4_H264_AAC_320x240_24fps")
@@ -405,3 +405,45 @@ def test_cjk_text_is_drawn_with_its_glyphs(tmp_path):
         for word in ("你好", "世界")
     ]
     assert ImageChops.difference(*frames).convert("L").point(lambda p: 255 if p > 40 else 0).getbbox()
+
+
+def _frame(tmp_path, script, at, inputs, name="frame"):
+    timeline = resolve_timeline(parse_script(script), {"clip": 3.0})
+    output = tmp_path / f"{name}.png"
+    args = compile_frame(
+        timeline,
+        inputs=inputs,
+        variables={},
+        profile=MP4,
+        frame=frame_index(timeline.duration, MP4.fps, at),
+        output_path=output,
+        ffmpeg_exe=FFMPEG,
+    )
+    run_ffmpeg(args, timeout_s=60)
+    with Image.open(output) as image:
+        return image.convert("RGB")
+
+
+def test_frame_of_a_video_shown_twice_and_past_its_clips_end(tmp_path, media):
+    """One file in two elements at the same moment (one input opened at that point, split), and a
+    video element longer than its clip: after the clip's last frame only the background shows."""
+    script = {
+        "background": "#00FF00",
+        "elements": [
+            {"id": "a", "type": "video", "source": {"mediaID": "clip"}, "play": 1, "duration": 5, "width": 160},
+            {"id": "b", "type": "video", "source": {"mediaID": "clip"}, "play": 1, "duration": 5, "x": 160},
+        ],
+    }
+    inputs = {"clip": media / "clip.mp4"}
+    during = _frame(tmp_path, script, 2.0, inputs)
+    assert during.size == (320, 240)
+    assert ImageChops.difference(during.crop((0, 0, 160, 240)), during.crop((160, 0, 320, 240))).getbbox() is None
+    green = Image.new("RGB", (160, 240), (0, 255, 0))
+    histogram = ImageChops.difference(during.crop((0, 0, 160, 240)), green).convert("L").histogram()
+    assert sum(i * n for i, n in enumerate(histogram)) / (160 * 240) > 40  # the clip's test pattern, not the green
+    after = _frame(tmp_path, script, 5.0, inputs, name="after")  # the 3 s clip ended at 4 s
+    assert all(abs(a - b) < 8 for a, b in zip(after.getpixel((80, 60)), (0, 255, 0), strict=True))
+
+
+def test_frame_index_is_the_frame_shown_then():
+    assert [frame_index(2.0, 24, t) for t in (0, 0.04, 1 / 24, 1.999, 2.0, 9.0)] == [0, 0, 1, 47, 47, 47]

@@ -143,24 +143,34 @@ def test_check_answers_times_and_inputs(browser, rpc, tenant, upload, media_samp
     assert body["duration"] == 5.0 and body["inputs"] == [{"inputID": "name", "type": "text"}]
 
 
+def too_many(script: dict) -> None:
+    script["elements"] = [{"id": f"r{i}", "type": "rectangle", "duration": 1} for i in range(51)]  # pro: 50
+
+
 @pytest.mark.parametrize(
-    ("change", "code", "elements"),
+    ("change", "code", "status", "elements"),
     [
-        (lambda s: s["elements"][2].update(play="intro.end"), 1005, ["hello"]),
-        (lambda s: s["elements"][1].update(colour="#FF0000"), 1005, ["box"]),
-        (lambda s: s["elements"].append({"id": "buy", "type": "cta", "text": "Buy", "duration": 1}), 2006, ["buy"]),
-        (lambda s: s["elements"].append({"id": "buy", "type": "cta", "play": 1, "duration": 1}), 2007, ["buy"]),
-        (lambda s: s["elements"][2].update(text="Hi $name from $city"), 2005, ["hello"]),
-        (lambda s: s.update(elements=[]), 1009, []),
+        (lambda s: s["elements"][2].update(play="intro.end"), 1005, 422, ["hello"]),
+        (lambda s: s["elements"][1].update(colour="#FF0000"), 1005, 422, ["box"]),
+        (
+            lambda s: s["elements"].append({"id": "buy", "type": "cta", "text": "Buy", "duration": 1}),
+            2006,
+            400,
+            ["buy"],
+        ),
+        (lambda s: s["elements"].append({"id": "buy", "type": "cta", "play": 1, "duration": 1}), 2007, 400, ["buy"]),
+        (lambda s: s["elements"][2].update(text="Hi $name from $city"), 2005, 400, ["hello"]),
+        (lambda s: s.update(elements=[]), 1009, 400, []),
+        (too_many, 2003, 403, []),
     ],
 )
-def test_errors_name_the_elements_they_concern(browser, rpc, change, code, elements):
+def test_errors_name_the_elements_they_concern(browser, rpc, change, code, status, elements):
     tid = new_template(rpc, boxed_script())["templateID"]
     script = boxed_script()
     change(script)
     for endpoint in ("check", "frame"):
         answer = post(browser, f"/templates/{tid}/editor/{endpoint}", {"script": script, "inputMedias": name_sample()})
-        assert answer.status_code in (400, 422), answer.content
+        assert answer.status_code == status, answer.content
         body = answer.json()
         assert body["error"]["code"] == code and body["elements"] == elements, body
         assert body["text"].startswith(f"{code} ")
@@ -172,6 +182,19 @@ def test_missing_sample_names_the_input_and_its_elements(browser, rpc):
     body = answer.json()
     assert body["error"] == {"code": 2005, "message": "Not all variables defined", "data": ["name"]}
     assert body["elements"] == ["hello"] and body["inputs"] == [{"inputID": "name", "type": "text"}]
+
+
+def test_a_sample_of_the_wrong_kind_names_the_elements_drawing_that_input(browser, rpc, tenant, upload, media_samples):
+    bed = upload_media(upload, tenant, media_samples, "bed.wav", "audio/wav")
+    script = boxed_script()
+    script["inputs"] = [{"inputID": "photo", "type": "image"}]
+    script["elements"].append({"id": "pic", "type": "image", "source": {"input": "photo"}, "duration": 1})
+    tid = new_template(rpc, script)["templateID"]
+    samples = [*name_sample(), {"inputID": "photo", "type": "image", "mediaID": bed}]
+    answer = post(browser, f"/templates/{tid}/editor/check", {"script": script, "inputMedias": samples})
+    body = answer.json()
+    assert answer.status_code == 400 and body["error"]["code"] == 1004 and body["elements"] == ["pic"]
+    assert body["text"] == f"1004 Scripts inputs and medias mismatch — media {bed} is a audio, the script wants a image"
 
 
 def test_another_accounts_template_and_media_are_not_found(
