@@ -21,3 +21,30 @@ class TenantAdmin(admin.ModelAdmin):
         if issubclass(related, TenantModel):
             kwargs.setdefault("queryset", related.objects.unscoped())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnly:
+    """Rows whose invariants live in services (storage totals, credits, job leases, frozen
+    webhook bodies): operators look and search, and change them only through the product."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyTenantAdmin(ReadOnly, TenantAdmin):
+    pass
+
+
+class ReadOnlyTenantInline(ReadOnly, admin.TabularInline):
+    """Rows of a tenant-owned model shown under their parent, read-only."""
+
+    extra = 0
+
+    def get_queryset(self, request):
+        return self.model.objects.unscoped()
