@@ -11,4 +11,5 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read", views.notifications_mark_read, name="notifications-read"),
     path("api-test/", views.api_test, name="api-test"),
+    path("api/reference/", views.api_reference, name="api-reference"),
 ]

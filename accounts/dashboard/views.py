@@ -1,4 +1,4 @@
-"""Dashboard pages of the accounts app: login, overview, keys, notifications, API Test."""
+"""Dashboard pages of the accounts app: login, overview, keys, notifications, API Test, the JSON-RPC reference."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.models import Account
-from core import rpc
+from core import errors, rpc
 from core.errors import AppError
 
 
@@ -159,3 +159,36 @@ def api_test(request: HttpRequest) -> HttpResponse:
         "rpc_url": reverse("rpc"),
     }
     return render(request, "dashboard/api_test.html", context)
+
+
+def _rpc_type(spec: dict, named: set[str]) -> dict:
+    """An IDL type for the reference page: ``[]Name?`` with a link when it names a struct or an enum."""
+    return {**spec, "linked": spec["type"] in named}
+
+
+def api_reference(request: HttpRequest) -> HttpResponse:
+    """The JSON-RPC API's reference, generated from the contract ``barrister-idl`` returns (methods,
+    parameters, structs, enums) and the error catalog; public, like the OpenAPI pages."""
+    elements = rpc.idl()
+    structs = [e for e in elements if e["type"] == "struct"]
+    enums = [e for e in elements if e["type"] == "enum"]
+    named = {e["name"] for e in structs + enums}
+    (interface,) = (e for e in elements if e["type"] == "interface")
+    groups: dict[str, list[dict]] = {}
+    for function in interface["functions"]:
+        entry = {
+            "name": function["name"],
+            "comment": function["comment"],
+            "params": [_rpc_type(p, named) for p in function["params"]],
+            "returns": _rpc_type(function["returns"], named),
+        }
+        groups.setdefault(function["name"].split("_", 1)[0], []).append(entry)
+    context = {
+        "interface": interface,
+        "groups": sorted(groups.items()),
+        "structs": [{**s, "fields": [_rpc_type(f, named) for f in s["fields"]]} for s in structs],
+        "enums": enums,
+        "errors": sorted(errors.catalog(), key=lambda e: (e.code < 0, abs(e.code), e.message)),
+        "rpc_url": request.build_absolute_uri(reverse("rpc")),
+    }
+    return render(request, "dashboard/api_reference.html", context)
