@@ -5,7 +5,7 @@ from __future__ import annotations
 from media_app.models import MediaFile
 from templates_app import services as template_services
 from tests.isolation import rpc_case
-from videos.models import Video
+from videos.models import PageBranding, Video
 
 SCRIPT = {"elements": [{"id": "t", "type": "text", "text": "Hello", "duration": 1}]}
 PROFILES = ["GIF_320x240_10fps"]
@@ -55,6 +55,16 @@ for _method, _extra in [
     rpc_case(_method, 1007)(lambda other, extra=_extra: [_video(other).public_id, *extra])
 
 rpc_case("Template_Get_Stats", 1000)(lambda other: [_template(other).public_id])
+rpc_case("Template_Get_Page_Branding", 1000)(lambda other: [_template(other).public_id])
+
+
+def _their_branding_untouched(result, other_tenant):
+    assert not PageBranding.objects.for_account(other_tenant.account).exists()
+
+
+rpc_case("Template_Set_Page_Branding", 1000, check=_their_branding_untouched)(
+    lambda other: [_template(other).public_id, "Mine now"]
+)
 
 
 def _their_page_still_live(result, other_tenant):

@@ -18,7 +18,7 @@ from campaigns.tests.conftest import make_document_template, make_users
 from documents import services as documents
 from documents.models import DocumentAsset
 from templates_app.models import VideoTemplate
-from videos.models import Video
+from videos.models import PageBranding, Video
 from webhooks.services import event_emit, webhook_create
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +141,15 @@ def foreign_template_stats(other) -> Foreign:
     return Foreign(kwargs={"template_id": foreign_video_template(other).public_id})
 
 
+def foreign_branding(other) -> Foreign:
+    def untouched():
+        assert not PageBranding.objects.for_account(other.account).exists()
+
+    return Foreign(
+        kwargs={"template_id": foreign_video_template(other).public_id}, body={"title": "Mine"}, untouched=untouched
+    )
+
+
 def their_campaign(other) -> Campaign:
     return campaign_services.campaign_create(
         account=other.account,
@@ -218,6 +227,8 @@ REST_CASES: dict[tuple[str, str], Callable[[Any], Foreign]] = {
     ("video-page", "DELETE"): foreign_video,
     ("video-stats", "GET"): foreign_video,
     ("template-stats", "GET"): foreign_template_stats,
+    ("template-page-branding", "GET"): foreign_template_stats,
+    ("template-page-branding", "PUT"): foreign_branding,
     ("campaign", "GET"): foreign_campaign,
     ("campaign", "DELETE"): foreign_campaign,
     ("campaign-cancel", "POST"): foreign_campaign,

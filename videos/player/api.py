@@ -15,6 +15,12 @@ from core.openapi import error_responses
 from templates_app.selectors import template_get
 from videos.player import services, stats
 from videos.player.selectors import page_json
+from videos.player.serializers import (
+    PageBrandingInputSerializer,
+    PageBrandingSerializer,
+    branding_arguments,
+    branding_json,
+)
 from videos.selectors import video_get
 
 PageSerializer = inline_serializer(
@@ -127,8 +133,32 @@ class TemplateStatsView(APIView):
         return Response(stats.template_stats(account=account, template=template))
 
 
+class TemplatePageBrandingView(APIView):
+    @extend_schema(responses={200: PageBrandingSerializer, **error_responses(404)}, tags=["player"])
+    def get(self, request, template_id: str):
+        """How the template's player pages look (Template_Get_Page_Branding): the defaults until set."""
+        return Response(branding_json(services.branding_get(account=account_of(request), template_id=template_id)))
+
+    @extend_schema(
+        request=PageBrandingInputSerializer,
+        responses={200: PageBrandingSerializer, **error_responses(400, 404)},
+        tags=["player"],
+    )
+    def put(self, request, template_id: str):
+        """Set the whole branding (Template_Set_Page_Branding): a field left out takes its default."""
+        serializer = PageBrandingInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        branding = services.branding_set(
+            account=account_of(request), template_id=template_id, **branding_arguments(serializer.validated_data)
+        )
+        return Response(branding_json(branding))
+
+
 urlpatterns = [
     path("videos/<str:video_id>/page", VideoPageView.as_view(), name="video-page"),
     path("videos/<str:video_id>/stats", VideoStatsView.as_view(), name="video-stats"),
     path("templates/<str:template_id>/stats", TemplateStatsView.as_view(), name="template-stats"),
+    path(
+        "templates/<str:template_id>/page-branding", TemplatePageBrandingView.as_view(), name="template-page-branding"
+    ),
 ]

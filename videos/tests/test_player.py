@@ -362,3 +362,47 @@ def test_branding_fills_variables_and_refuses_unreadable_colours(rpc, tenant, vi
     html = Client().get(url).content.decode()
     assert "<title>A video for Ana</title>" in html and "Hello Ana, $5 off." in html
     assert "--bg:#111827;--fg:#F9FAFB;--accent:#F59E0B;--on-accent:#000000" in html
+
+
+def test_branding_through_rpc_and_rest(rpc, api, tenant, upload, media_samples, video):
+    template_id = video["templateID"]
+    defaults = rpc("Template_Get_Page_Branding", template_id)
+    assert defaults == {
+        "templateID": template_id, "title": "", "message": "", "backgroundColor": "#F8FAFC",
+        "textColor": "#0F172A", "accentColor": "#1D4ED8", "logoMediaID": None,
+    }  # fmt: skip
+    logo = upload(tenant, media_samples / "photo.jpg", "image/jpeg").json()["mediaID"]
+    branded = rpc(
+        "Template_Set_Page_Branding", template_id, "A video for $name", None, "#111827", "#f9fafb", "#F59E0B", logo
+    )
+    assert branded == {
+        **defaults, "title": "A video for $name", "backgroundColor": "#111827", "textColor": "#F9FAFB",
+        "accentColor": "#F59E0B", "logoMediaID": logo,
+    }  # fmt: skip
+    assert rpc("Template_Get_Page_Branding", template_id) == branded
+    page = Client().get(path_of(rpc("Video_Get_Page", video["id"])["url"])).content.decode()
+    assert "<title>A video for Ana</title>" in page and "--bg:#111827;--fg:#F9FAFB" in page
+
+    with pytest.raises(RpcError) as bad_colour:
+        rpc("Template_Set_Page_Branding", template_id, None, None, "navy")
+    assert bad_colour.value.code == -32602 and bad_colour.value.data.startswith("backgroundColor:")
+    with pytest.raises(RpcError) as unreadable:
+        rpc("Template_Set_Page_Branding", template_id, None, None, "#FFFFFF", "#EEEEEE")
+    assert unreadable.value.code == 4000 and "contrast" in unreadable.value.message + str(unreadable.value.data)
+    assert rpc("Template_Get_Page_Branding", template_id) == branded  # refused: nothing changed
+
+    url = f"/v1/templates/{template_id}/page-branding"
+    assert api.get(url).json() == branded
+    replaced = api.put(url, {"message": "Hello $name", "accentColor": "#B45309"})
+    assert replaced.status_code == 200
+    assert replaced.json() == {**defaults, "message": "Hello $name", "accentColor": "#B45309"}  # the rest: defaults
+    refused = api.put(url, {"textColor": "#F8FAFC"})
+    assert refused.status_code == 400 and refused.json()["error"]["param"] == "textColor"
+    assert api.put(url, {"accentColor": "red"}).json()["error"]["param"] == "accentColor"
+
+
+def test_branding_refuses_another_accounts_logo(rpc, other_tenant, upload, media_samples, video):
+    theirs = upload(other_tenant, media_samples / "photo.jpg", "image/jpeg").json()["mediaID"]
+    with pytest.raises(RpcError) as info:
+        rpc("Template_Set_Page_Branding", video["templateID"], None, None, None, None, None, theirs)
+    assert info.value.code == 1001
