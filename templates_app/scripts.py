@@ -146,6 +146,11 @@ class Timeline:
             for i in sorted(ctas, key=lambda i: i.start)
         ]
 
+    def captions(self) -> list[dict[str, Any]]:
+        """The words shown over the video with their times, in time order: the player's captions track."""
+        texts = [i for i in self.items if i.element.type == "text" and i.element.text]
+        return [{"start": i.start, "end": i.end, "text": i.element.text} for i in sorted(texts, key=lambda i: i.start)]
+
 
 def text_variables(text: str) -> set[str]:
     return {m for m in VARIABLE_RE.findall(text) if m != "$"}

@@ -42,6 +42,9 @@ class Video(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     ctas = models.JSONField(default=list, help_text="The script's calls to action as rendered, for the player page")
+    captions = models.JSONField(
+        default=list, help_text="The script's texts as rendered, with their times: the player page's captions track"
+    )
     # The public player page (/p/<token>): the random half of its token; empty when none or revoked.
     page_key = models.CharField(max_length=32, null=True, blank=True, unique=True)
     page_expires_at = models.DateTimeField(null=True, blank=True)

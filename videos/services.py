@@ -238,6 +238,7 @@ def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, in
         timeline = resolve_timeline(script, durations)
         labels = media_labels(timeline, paths)
         video.ctas = [{**cta, "text": substitute(cta["text"] or "", variables)} for cta in timeline.ctas()]
+        video.captions = [{**cue, "text": substitute(cue["text"], variables)} for cue in timeline.captions()]
         exe = ffmpeg_exe()
         poster = workdir / f"{video.public_id}.poster.jpg"
         parsed = [parse_profile(name) for name in profiles]
@@ -311,6 +312,7 @@ def _finish(video: Video, out_files: list[dict], poster_key: str, duration_ms: i
                 poster_key=poster_key,
                 duration_ms=duration_ms,
                 ctas=video.ctas,
+                captions=video.captions,
                 stored_bytes=total,
                 status_code=None,
                 status_message="",

@@ -22,6 +22,7 @@ from core.http import ranged_file_response
 from templates_app.profiles import parse_profile
 from videos.models import Video
 from videos.player import stats, tokens
+from videos.player.captions import webvtt
 from videos.player.selectors import page_branding, page_ctas, page_sources, page_video
 from videos.player.services import cached_page, page_cache_key, remember_page
 
@@ -48,6 +49,7 @@ def _stage_context(request: HttpRequest, video: Video, token: str) -> dict:
         "sources": sources,
         "poster_url": reverse("player-file", args=[token, "poster"]) if video.poster_key else None,
         "ctas": page_ctas(video),
+        "captions_url": reverse("player-captions", args=[token]) if video.captions else None,
     }
 
 
@@ -139,6 +141,19 @@ def file_view(request: HttpRequest, token: str, file_id: str) -> HttpResponse:
         content_type=content_type,
         cache_control=FILE_CACHE,
     )
+    response.xframe_options_exempt = True
+    return response
+
+
+@require_GET
+def captions_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The video's texts with their times as a WebVTT captions track (``<track kind="captions">``)."""
+    key = tokens.key_of(token)
+    video = page_video(key) if key else None
+    if video is None or video.status != Video.Status.DONE or not video.captions:
+        return HttpResponse(status=404)
+    response = HttpResponse(webvtt(video.captions), content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = FILE_CACHE
     response.xframe_options_exempt = True
     return response
 
