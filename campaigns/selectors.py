@@ -15,6 +15,7 @@ from campaigns.models import Campaign, Recipient
 from core import errors
 from core.dates import iso_z
 from core.errors import AppError
+from videos.player.stats import grouped_stats
 
 CSV_COLUMNS = ["key", "email", "status", "error_code", "error_message", "video_id", "document_id", "link"]
 CSV_CHUNK_ROWS = 1000
@@ -46,6 +47,19 @@ def campaign_counts(campaign: Campaign) -> dict[str, int]:
 def campaign_list(*, account: Account, offset: int = 0, limit: int = 20) -> tuple[int, list[Campaign]]:
     campaigns = Campaign.objects.for_account(account)
     return campaigns.count(), list(campaigns[offset : offset + limit])
+
+
+def campaign_page_stats(*, account: Account, campaigns: list[Campaign]) -> dict[int, dict]:
+    """Player-page analytics of each video campaign: its recipients' videos together (``Video_Get_Stats``'s
+    counts and rates), by campaign primary key."""
+    groups = {
+        campaign.pk: Recipient.objects.for_account(account)
+        .filter(campaign=campaign, video__isnull=False)
+        .values("video_id")
+        for campaign in campaigns
+        if campaign.kind == Campaign.Kind.VIDEO
+    }
+    return grouped_stats(account=account, groups=groups)
 
 
 def campaign_json(campaign: Campaign) -> dict[str, Any]:

@@ -41,6 +41,15 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@account_required
+def campaign_analytics(request: HttpRequest) -> HttpResponse:
+    """Each video campaign's player-page analytics side by side: views, plays, completion, CTA click-through."""
+    _, campaigns = selectors.campaign_list(account=request.account, offset=0, limit=100)
+    by_campaign = selectors.campaign_page_stats(account=request.account, campaigns=campaigns)
+    rows = [{"campaign": c, "stats": by_campaign[c.pk]} for c in campaigns if c.pk in by_campaign]
+    return render(request, "dashboard/campaigns/analytics.html", {"rows": rows})
+
+
 def _template_choices(account) -> list[dict]:
     choices = []
     for template in VideoTemplate.objects.for_account(account).filter(status=VideoTemplate.Status.ACTIVE):

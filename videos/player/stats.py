@@ -20,10 +20,12 @@ import datetime as dt
 import io
 import json
 from collections import Counter
+from typing import Any
 
 import django_rq
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
@@ -214,6 +216,17 @@ def template_stats(*, account: Account, template: VideoTemplate) -> dict:
         VideoStatsDay.objects.for_account(account).filter(template_public_id=template.public_id).order_by("day")
     )
     return {"templateID": template.public_id, **_summary(rows, _template_ctas(template))}
+
+
+def grouped_stats(*, account: Account, groups: dict[Any, QuerySet]) -> dict[Any, dict]:
+    """The pages of each group of videos together, e.g. each campaign's recipients' videos; a group is a
+    query of video primary keys. One flush for all of them."""
+    stats_flush()
+    answers = {}
+    for key, video_pks in groups.items():
+        rows = list(VideoStatsDay.objects.for_account(account).filter(video__in=video_pks).order_by("day"))
+        answers[key] = _summary(rows, [])
+    return answers
 
 
 def _template_ctas(template: VideoTemplate) -> list[dict]:
