@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from conftest import browser_login
 from templates_app.models import VideoTemplate
-from tests.browser.test_player import AXE
+from tests.browser.axe import axe_violations
 from tests.browser.test_videos import shoot
 from videos.tests.helpers import new_template, upload_media
 
@@ -54,18 +54,6 @@ def set_playhead(page, seconds: float) -> None:
     )
     frame = int(seconds * 24 + 1e-6)  # the frame of the 24 fps render shown then
     expect(page.locator("#frame")).to_have_attribute("data-time", f"{frame / 24:.3f}")
-
-
-def serious_violations(page) -> list[dict]:
-    """axe-core's WCAG 2 A/AA findings of serious or critical impact (run through the DevTools protocol:
-    the dashboard's CSP refuses an injected script tag)."""
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
-    return [
-        {"id": v["id"], "nodes": [n["html"] for n in v["nodes"]]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def is_red(rgb) -> bool:
@@ -222,4 +210,4 @@ def test_visual_editor(browser_page, tenant, rpc, upload, media_samples, tmp_pat
     saved = VideoTemplate.objects.for_account(tenant.account).get(public_id=tid).input_scripts
     assert saved == script_of(page)
     shoot(page, tmp_path, "editor-edited")
-    assert serious_violations(page) == []
+    assert axe_violations(page, ("serious", "critical")) == []

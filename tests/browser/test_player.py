@@ -6,19 +6,18 @@ rendering that swaps in the player without a reload."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
 from conftest import browser_login
+from tests.browser.axe import axe_violations
 from tests.browser.test_videos import shoot
 from videos.player import stats
 from videos.tests.test_player import PHONE_UA, beacon, cta_script, make_video, path_of
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "user_agent": PHONE_UA}
 
 
@@ -27,12 +26,6 @@ def phone(chromium, live_server):
     context = chromium.new_context(base_url=live_server.url, **PHONE)
     yield context.new_page()
     context.close()
-
-
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})")
-    return [{"id": v["id"], "nodes": [n["html"] for n in v["nodes"]]} for v in result["violations"]]
 
 
 def wait_for_stats(rpc, video_id: str, **expected) -> dict:
