@@ -291,6 +291,26 @@ def test_link_mode_video_renders_on_first_open_only(http, tenant, rpc, run_jobs)
     assert http.get(link[:-3] + "xyz").status_code == 404
 
 
+def test_an_expired_link_says_the_campaigns_ttl(http, tenant, run_jobs, time_machine):
+    template_id = make_document_template(tenant.account)
+    accepted = create(
+        http,
+        name="Short",
+        templateId=template_id,
+        audience={"rows": [{"n": "Ana"}]},
+        fields={"Name": "n"},
+        mode="link",
+        linkTtlDays=2,
+    )
+    run_jobs("default")
+    link = links_file(http, accepted["id"])[0]["link"].removeprefix("http://127.0.0.1:8000")
+    assert link.startswith("/d/")
+    time_machine.move_to(timezone.now() + timedelta(days=2, seconds=1))
+    response = http.get(link)
+    assert response.status_code == 410
+    assert response.json()["error"]["message"] == "This link expired 2 days after it was created"
+
+
 def test_link_mode_document_uses_on_demand_urls(http, tenant, run_jobs):
     template_id = make_document_template(tenant.account)
     make_users(tenant.account)

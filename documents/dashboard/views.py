@@ -8,13 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.dashboard.views import account_required
 from core import errors
 from core.errors import AppError
 from core.http import json_error
-from documents import clock, renderer, selectors, services
+from documents import renderer, selectors, services
 from documents.models import DocumentRequest, DocumentTemplate
 
 STARTER_HTML = """<h1>Hello {{ fields["First Name"] }}</h1>
@@ -85,7 +86,7 @@ def _posted_template(post) -> dict[str, Any]:
 @account_required
 def index(request: HttpRequest) -> HttpResponse:
     account = request.account
-    now = clock.now()
+    now = timezone.now()
     requests_ = list(selectors.request_list(account=account, limit=50))
     base = request.build_absolute_uri("/").rstrip("/")
     rows = []

@@ -10,13 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.services import credits_charge, credits_refund
 from core import errors, redis_client
 from core.errors import AppError
 from core.jobs import RowJob
 from core.links import link_claims, link_token
-from documents import clock, renderer
+from documents import renderer
 from documents.models import DocumentRequest, DocumentTemplate
 from documents.services.rendering import CREDITS_PER_DOCUMENT, render, specs_of, store
 from documents.signals import request_finished
@@ -101,7 +102,6 @@ def download_open(*, token: str) -> dict:
         FILES_LINK,
         token,
         invalid=errors.NOT_FOUND_ERROR,
-        now=clock.now(),
         expired_detail="This download link expired 30 minutes after the document was ready",
     )
     index = claims.get("i")
@@ -146,7 +146,7 @@ class DocumentRender(RowJob):
         return {
             "failure_description": f"The render did not finish after {request.attempts} attempts "
             "(the worker stopped each time); the credit was refunded",
-            "completed_at": clock.now(),
+            "completed_at": timezone.now(),
         }
 
     def on_failed(self, request: DocumentRequest) -> None:
@@ -186,10 +186,10 @@ def _process(request: DocumentRequest) -> None:
         else:
             log.exception("document request %s failed", request.request_id)
             description = "Internal error while rendering the document"
-        DOCUMENT_RENDER.fail(request, failure_description=description, completed_at=clock.now())
+        DOCUMENT_RENDER.fail(request, failure_description=description, completed_at=timezone.now())
         return
     with transaction.atomic():
-        if DOCUMENT_RENDER.complete(request, outputs=outputs, completed_at=clock.now()):
+        if DOCUMENT_RENDER.complete(request, outputs=outputs, completed_at=timezone.now()):
             request.refresh_from_db()
             _emit(request, "document.completed")
             request_finished.send(sender=DocumentRequest, request=request)

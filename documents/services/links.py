@@ -10,11 +10,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.services import credits_charge
 from core import errors
 from core.errors import AppError
-from documents import clock, renderer
+from documents import renderer
 from documents.models import DocumentTemplate, OnDemandLink
 from documents.services.rendering import CREDITS_PER_DOCUMENT, render, specs_of, store
 from documents.signals import link_rendered
@@ -39,7 +40,7 @@ def _link_values(account, template: DocumentTemplate, fields: Any, output: rende
         "fields": fields,
         "output": asdict(output),
         "token": secrets.token_urlsafe(24),
-        "expires_at": clock.now() + ttl,
+        "expires_at": timezone.now() + ttl,
     }
 
 
@@ -60,18 +61,24 @@ def links_create(
     return results
 
 
+def _lifetime(link: OnDemandLink) -> str:
+    """How long the link was valid, as its creator set it (30 days, or a campaign's ``linkTtlDays``)."""
+    days = round((link.expires_at - link.created_at) / timedelta(days=1))
+    return "1 day" if days == 1 else f"{days} days"
+
+
 def link_open(*, token: str) -> tuple[OnDemandLink, bytes | None]:
     """The link's document: ``(link, pdf bytes)`` on the first open (rendered and charged now),
     ``(link, None)`` afterwards — the caller streams ``link.cached_key``. 404 / 410 when expired.
 
     The render runs before any transaction, in a killable child (``isolation``); only
     the charge and the cache row are written under the row lock."""
-    now = clock.now()
+    now = timezone.now()
     link = OnDemandLink.objects.unscoped().select_related("template", "account").filter(token=token).first()
     if link is None:
         raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown link")
     if now >= link.expires_at:
-        raise AppError(errors.GONE, detail="This link expired 30 days after it was created")
+        raise AppError(errors.GONE, detail=f"This link expired {_lifetime(link)} after it was created")
     if not link.cached_key:
         if link.account.credits < CREDITS_PER_DOCUMENT:
             raise AppError(errors.NO_CREDIT, detail=f"No credit: {CREDITS_PER_DOCUMENT} needed")

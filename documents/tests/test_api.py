@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Account
-from documents import clock, services
+from documents import services
 from documents.models import DocumentRequest, OnDemandLink
 from documents.tests.conftest import SEED_TEMPLATE_ID, body_of, pdf_pages, pdf_text, png_bytes, zip_names
 
@@ -52,18 +52,11 @@ def assert_error(response, status: int, param: str | None = None):
     return error
 
 
-class Clock:
-    def __init__(self, monkeypatch):
-        self.now = timezone.now()
-        monkeypatch.setattr(clock, "now", lambda: self.now)
-
-    def advance(self, **delta):
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
-def fake_clock(monkeypatch):
-    return Clock(monkeypatch)
+def frozen_time(time_machine):
+    """Time stands still from now on; the test moves it with ``frozen_time.shift``."""
+    time_machine.move_to(timezone.now(), tick=False)
+    return time_machine
 
 
 # --- templates ----------------------------------------------------------------------------
@@ -331,16 +324,16 @@ def test_render_failure_refunds(api, tenant, django_capture_on_commit_callbacks,
 
 
 def test_download_urls_expire_after_30_minutes(
-    api, client, seed_template, fake_clock, django_capture_on_commit_callbacks, run_jobs
+    api, client, seed_template, frozen_time, django_capture_on_commit_callbacks, run_jobs
 ):
     result = submit(api, SEED_BODY, django_capture_on_commit_callbacks, run_jobs)
     url = result["URLs"][0]
-    fake_clock.advance(minutes=29, seconds=59)
+    frozen_time.shift(timedelta(minutes=29, seconds=59))
     whole = download(client, url)
     assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"
     part = client.get(url.removeprefix("http://testserver"), HTTP_RANGE="bytes=-100")
     assert part.status_code == 206 and body_of(part) == body_of(whole)[-100:]
-    fake_clock.advance(seconds=1)
+    frozen_time.shift(timedelta(seconds=1))
     error = assert_error(download(client, url), 410)
     assert "expired" in error["message"]
     tampered = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
@@ -350,7 +343,7 @@ def test_download_urls_expire_after_30_minutes(
 # --- on-demand URLs -------------------------------------------------------------------------
 
 
-def test_on_demand_url(api, client, tenant, seed_template, fake_clock):
+def test_on_demand_url(api, client, tenant, seed_template, frozen_time):
     before = credits(tenant)
     response = api.post("/v1/content/url", SEED_BODY | {"Output": {"Format": "PDF", "Quality": "Display"}})
     assert response.status_code == 200, response.content
@@ -366,7 +359,7 @@ def test_on_demand_url(api, client, tenant, seed_template, fake_clock):
 
     # Later opens stream the cache: an edited template does not change the document, nor is it charged again.
     services.template_update(account=tenant.account, template=seed_template, html="<p>changed</p>")
-    fake_clock.advance(days=29, hours=23)
+    frozen_time.shift(timedelta(days=29, hours=23))
     second = client.get(url.removeprefix("http://testserver"), HTTP_RANGE="bytes=0-")
     assert second.status_code == 206 and second["Content-Range"] == f"bytes 0-{len(first_pdf) - 1}/{len(first_pdf)}"
     assert body_of(second) == first_pdf and 'filename="' in second["Content-Disposition"]
@@ -374,8 +367,8 @@ def test_on_demand_url(api, client, tenant, seed_template, fake_clock):
     link = OnDemandLink.objects.for_account(tenant.account).get()
     assert link.opens == 2 and link.first_opened_at is not None
 
-    fake_clock.advance(hours=1)
-    assert_error(download(client, url), 410)
+    frozen_time.shift(timedelta(hours=1))
+    assert assert_error(download(client, url), 410)["message"] == "This link expired 30 days after it was created"
     assert_error(client.get("/d/unknown-token"), 404)
 
 

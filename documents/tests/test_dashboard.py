@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from documents import clock, services
+from documents import services
 from documents.models import DocumentTemplate
 from documents.tests.conftest import SEED_TEMPLATE_ID, png_bytes
 
@@ -35,7 +35,7 @@ def logged_in(client, tenant):
 
 
 def test_index_lists_templates_requests_and_links(
-    logged_in, tenant, seed_template, django_capture_on_commit_callbacks, run_jobs, monkeypatch
+    logged_in, tenant, seed_template, django_capture_on_commit_callbacks, run_jobs, time_machine
 ):
     with django_capture_on_commit_callbacks(execute=True):
         request = services.content_request_create(
@@ -50,8 +50,7 @@ def test_index_lists_templates_requests_and_links(
     assert "Completed" in html and "/v1/files/" in html
     assert f"/d/{link.token[:10]}" in html
     # 31 minutes later the download link is gone from the page
-    later = timezone.now() + timedelta(minutes=31)
-    monkeypatch.setattr(clock, "now", lambda: later)
+    time_machine.move_to(timezone.now() + timedelta(minutes=31))
     html = logged_in.get("/documents/").content.decode()
     assert "/v1/files/" not in html and "expired" in html
     assert str(request.request_id)[:8] in html
