@@ -14,7 +14,6 @@ twice; the render itself is the videos/documents job, with their own recovery.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import uuid
@@ -23,12 +22,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import django_rq
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Account
@@ -37,6 +34,7 @@ from campaigns.models import Campaign, CampaignBuild, Recipient
 from campaigns.selectors import campaign_counts, campaign_get
 from core import errors
 from core.errors import AppError
+from core.jobs import RowJob
 from documents import services as document_services
 from documents.models import DocumentRequest, DocumentTemplate, OnDemandLink
 from personalization.models import VisitorUser
@@ -51,7 +49,6 @@ from webhooks.services import event_emit
 log = logging.getLogger("campaigns")
 
 MAX_LINK_TTL_DAYS = 365
-MAX_BUILD_ATTEMPTS = 3
 BUILD_BATCH = 1000
 USER_COLUMNS = [name for name in OBJECTS["users"].fields]
 
@@ -280,22 +277,29 @@ def _store_rows(campaign: Campaign, rows: list[dict]) -> str:
     return default_storage.save(key, ContentFile(json.dumps(rows, ensure_ascii=False).encode()))
 
 
+class CampaignBuildJob(RowJob):
+    """A build is a job row of the ``default`` queue; core/jobs.py runs its lifecycle (heartbeat-renewed
+    lease, stale sweep, ``JOB_RETRY["default"]["attempts"]`` attempts)."""
+
+    model = CampaignBuild
+    queue = "default"
+    entry = "campaigns.jobs.campaign_build"
+    related = ("campaign__account",)
+
+    def job_id(self, build: CampaignBuild) -> str:
+        return f"campaign-build-{build.pk}-{build.attempts}"
+
+    def stale_failure(self, build: CampaignBuild) -> dict[str, Any]:
+        return {"error": "the build's worker stopped, again and again", "finished_at": timezone.now()}
+
+
+CAMPAIGN_BUILD = CampaignBuildJob()
+
+
 def _build_enqueue(campaign: Campaign) -> CampaignBuild:
     build = CampaignBuild.objects.create(account=campaign.account, campaign=campaign)
-    _build_queue(build)
+    CAMPAIGN_BUILD.enqueue(build)
     return build
-
-
-def _build_queue(build: CampaignBuild) -> None:
-    """Queue the build's next attempt once the transaction commits (a job id per attempt)."""
-    job_id = f"campaign-build-{build.pk}-{build.attempts}"
-    transaction.on_commit(
-        lambda: django_rq.get_queue("default").enqueue("campaigns.jobs.campaign_build", build.pk, job_id=job_id)
-    )
-
-
-def _build_lease() -> timedelta:
-    return timedelta(seconds=settings.RQ_QUEUES["default"]["DEFAULT_TIMEOUT"] + 60)
 
 
 # -- build: the audience becomes recipient rows -----------------------------------------
@@ -332,22 +336,10 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 
 def campaign_build(*, build_pk: int) -> None:
     """The build job: every audience member not yet a recipient becomes one (safe to run again)."""
-    lease_end = timezone.now() + _build_lease()
-    claimed = (
-        CampaignBuild.objects.unscoped()
-        .filter(pk=build_pk, status=CampaignBuild.Status.QUEUED)
-        .update(status=CampaignBuild.Status.RUNNING, attempts=F("attempts") + 1, claimed_until=lease_end)
-    )
-    if not claimed:
-        return
-    build = CampaignBuild.objects.unscoped().select_related("campaign__account").get(pk=build_pk)
-    # If this worker dies, the scheduler runs the sweep when the lease ends: the build is taken up again.
-    with contextlib.suppress(Exception):  # a safety net, never a reason to fail the build
-        django_rq.get_queue("default").enqueue_at(
-            lease_end + timedelta(seconds=5),
-            "campaigns.jobs.campaign_sweep",
-            job_id=f"campaign-sweep-{build.pk}-{build.attempts}",
-        )
+    CAMPAIGN_BUILD.run(build_pk, _build)
+
+
+def _build(build: CampaignBuild) -> None:
     campaign = build.campaign
     expressions = mapping.parse_mapping(campaign.fields)
     added = 0
@@ -356,18 +348,11 @@ def campaign_build(*, build_pk: int) -> None:
             added += _add_recipients(campaign, expressions, batch)
     except Exception as exc:  # the rows built so far stay; the campaign goes on with them
         log.exception("build %s of campaign %s failed", build.pk, campaign.public_id)
-        CampaignBuild.objects.unscoped().filter(pk=build.pk).update(
-            status=CampaignBuild.Status.FAILED,
-            added=added,
-            error=f"{type(exc).__name__}"[:2000],
-            finished_at=timezone.now(),
-        )
+        CAMPAIGN_BUILD.fail(build, added=added, error=f"{type(exc).__name__}"[:2000], finished_at=timezone.now())
     now = timezone.now()
     with transaction.atomic():
         total = Recipient.objects.for_account(campaign.account).filter(campaign=campaign).count()
-        CampaignBuild.objects.unscoped().filter(pk=build.pk, status=CampaignBuild.Status.RUNNING).update(
-            status=CampaignBuild.Status.DONE, added=added, finished_at=now
-        )
+        CAMPAIGN_BUILD.complete(build, added=added, finished_at=now)
         started = (
             Campaign.objects.for_account(campaign.account)
             .filter(pk=campaign.pk, status__in=[Campaign.Status.QUEUED, Campaign.Status.DONE, Campaign.Status.PARTIAL])
@@ -458,32 +443,17 @@ def campaign_pump(*, account: Account) -> int:
 
 
 def campaign_sweep() -> int:
-    """The backstop: builds whose worker died (lease over) are queued again (failed after
-    ``MAX_BUILD_ATTEMPTS``), and every account with a running render campaign is pumped (a worker
-    that died between finishing a render and queuing the next leaves a gap otherwise)."""
-    for build in CampaignBuild.objects.unscoped().filter(
-        status=CampaignBuild.Status.RUNNING, claimed_until__lt=timezone.now()
-    ):
-        retry = build.attempts < MAX_BUILD_ATTEMPTS
-        with transaction.atomic():
-            moved = (
-                CampaignBuild.objects.unscoped()
-                .filter(pk=build.pk, status=CampaignBuild.Status.RUNNING, attempts=build.attempts)
-                .update(
-                    status=CampaignBuild.Status.QUEUED if retry else CampaignBuild.Status.FAILED,
-                    claimed_until=None,
-                    error="" if retry else "the build's worker stopped, again and again",
-                )
-            )
-            if moved and retry:
-                _build_queue(build)
+    """The backstop (in ``JOB_SWEEPS``): builds whose worker died are taken back (``core.jobs``), and every
+    account with a running render campaign is pumped (a worker that died between finishing a render and
+    queuing the next leaves a gap otherwise). Returns how many builds and renders it moved or queued."""
+    moved = CAMPAIGN_BUILD.sweep()
     accounts = (
         Campaign.objects.unscoped()
         .filter(status=Campaign.Status.RUNNING, mode=Campaign.Mode.RENDER)
         .values_list("account_id", flat=True)
         .distinct()
     )
-    return sum(campaign_pump(account=account) for account in Account.objects.filter(pk__in=list(accounts)))
+    return moved + sum(campaign_pump(account=account) for account in Account.objects.filter(pk__in=list(accounts)))
 
 
 def _video_inputs(template: VideoTemplate, values: dict[str, str]) -> list[dict[str, str]]:

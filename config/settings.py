@@ -244,7 +244,7 @@ JOB_RETRY = {
     "render": {"attempts": 3, "retries": 2, "intervals": [10, 60]},
     "documents": {"attempts": 3, "retries": 2, "intervals": [5, 30]},
     "webhooks": {"attempts": 1, "retries": 0, "intervals": []},
-    "default": {"attempts": 1, "retries": 0, "intervals": []},
+    "default": {"attempts": 3, "retries": 0, "intervals": []},  # campaign builds
 }
 # The plan's template quota counts video templates (accounts shows usage; templates_app sits above it).
 TEMPLATE_COUNT_SELECTOR = "templates_app.selectors.template_count"
