@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib
 import json
+import os
+import signal
 import subprocess
+import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import django_rq
+import psutil
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from hypothesis import settings as hypothesis_settings
 
@@ -215,6 +224,94 @@ def run_jobs(redis_server):
 
 
 # -- media samples (real files made with the shipped ffmpeg) --------------------
+
+
+def database_url() -> str:
+    """This test's database as a ``DATABASE_URL`` for a subprocess."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Processes:
+    """``manage.py`` subprocesses (RQ workers, the webhook dispatcher) on this test's database, Redis
+    and media, each in its own process group, its output kept for the failure message."""
+
+    GIVE_UP_S = 240  # a hung test fails instead of waiting forever
+
+    def __init__(self, tmp_path: Path):
+        self.logs = tmp_path
+        self.started: list[subprocess.Popen] = []
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "SCRATCH_DIR": str(settings.SCRATCH_DIR),
+            "STATIC_ROOT": str(settings.STATIC_ROOT),
+            **extra,
+        }
+
+    def start(self, *args: str, **env: str) -> subprocess.Popen:
+        log = open(self.logs / f"{args[0]}-{len(self.started)}.log", "wb")  # noqa: SIM115 (closed with the test)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=self.env(**env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.started.append(process)
+        return process
+
+    def worker(self, *queues: str, **env: str) -> subprocess.Popen:
+        return self.start("rqworker", *queues, **env)
+
+    @staticmethod
+    def kill(process: subprocess.Popen) -> None:
+        """SIGKILL the process and everything under it (RQ's work horse has a session of its own)."""
+        tree = psutil.Process(process.pid).children(recursive=True)
+        os.killpg(process.pid, signal.SIGKILL)
+        for child in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
+        process.wait()
+
+    def stop_all(self) -> None:
+        for process in self.started:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.started:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill(process)
+
+    def output(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.logs.glob("*.log"))
+
+    def wait_for(self, condition: Callable[[], Any], what: str, *, seconds: float = GIVE_UP_S, poll_s: float = 0.05):
+        """``condition()``'s first true value; after ``seconds``, a failure showing the processes' output."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if value := condition():
+                return value
+            time.sleep(poll_s)
+        raise AssertionError(f"gave up waiting for {what}\n{self.output()}")
+
+
+@pytest.fixture
+def processes(tmp_path):
+    """Start ``manage.py`` subprocesses on this test's database; all are stopped when the test ends."""
+    running = Processes(tmp_path)
+    yield running
+    running.stop_all()
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,9 @@ a machine or container dies. Each test prints what it measured (run with ``-s``)
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from urllib.parse import quote
 
 import django_rq
 import httpx
@@ -25,6 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from accounts.models import Account
+from conftest import Processes
 from documents import services as documents
 from documents.models import DocumentRequest, DocumentTemplate
 from tools import embedded_redis
@@ -35,92 +30,6 @@ from webhooks.services import event_emit, webhook_create
 from webhooks.tests.conftest import receiver  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-ROOT = Path(__file__).resolve().parent.parent
-GIVE_UP_S = 240  # a hung test fails instead of waiting forever; the figures printed are what counts
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class Processes:
-    """``manage.py`` subprocesses on this test's database, each in its own process group."""
-
-    def __init__(self, tmp_path: Path):
-        self.logs = tmp_path
-        self.started: list[subprocess.Popen] = []
-
-    def env(self, **extra: str) -> dict[str, str]:
-        return {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings_test",
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": settings.REDIS_URL,
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "SCRATCH_DIR": str(settings.SCRATCH_DIR),
-            "STATIC_ROOT": str(settings.STATIC_ROOT),
-            **extra,
-        }
-
-    def start(self, *args: str, **env: str) -> subprocess.Popen:
-        log = open(self.logs / f"{args[0]}-{len(self.started)}.log", "wb")  # noqa: SIM115 (closed with the test)
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env(**env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.started.append(process)
-        return process
-
-    def worker(self, *queues: str, **env: str) -> subprocess.Popen:
-        return self.start("rqworker", *queues, **env)
-
-    @staticmethod
-    def kill(process: subprocess.Popen) -> None:
-        """SIGKILL the process and everything under it (RQ's work horse has a session of its own)."""
-        tree = psutil.Process(process.pid).children(recursive=True)
-        os.killpg(process.pid, signal.SIGKILL)
-        for child in tree:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                child.kill()
-        process.wait()
-
-    def stop_all(self) -> None:
-        for process in self.started:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.started:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill(process)
-
-    def output(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in self.logs.glob("*.log"))
-
-
-@pytest.fixture
-def processes(tmp_path):
-    running = Processes(tmp_path)
-    yield running
-    running.stop_all()
-
-
-def wait_for(condition, processes: Processes, what: str, poll_s: float = 0.05):
-    deadline = time.monotonic() + GIVE_UP_S
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(poll_s)
-    raise AssertionError(f"gave up waiting for {what}\n{processes.output()}")
 
 
 def running_ffmpeg(worker: subprocess.Popen) -> bool:
@@ -158,10 +67,9 @@ def test_killed_render_and_documents_workers_are_taken_up_again_and_done(rpc, up
 
     render_worker = processes.worker("render")
     documents_worker = processes.worker("documents")
-    wait_for(lambda: running_ffmpeg(render_worker), processes, "ffmpeg under the render worker")
-    wait_for(
+    processes.wait_for(lambda: running_ffmpeg(render_worker), "ffmpeg under the render worker")
+    processes.wait_for(
         lambda: DocumentRequest.objects.unscoped().get(pk=request.pk).status == "running",
-        processes,
         "the documents worker to claim the request",
     )
     processes.kill(render_worker)
@@ -172,16 +80,14 @@ def test_killed_render_and_documents_workers_are_taken_up_again_and_done(rpc, up
 
     processes.worker("render")
     processes.worker("documents")
-    document = wait_for(
+    document = processes.wait_for(
         lambda: DocumentRequest.objects.unscoped().filter(pk=request.pk, status__in=["completed", "failed"]).first(),
-        processes,
         "the document request to end",
         poll_s=0.5,
     )
     document_s = time.monotonic() - killed_at
-    video = wait_for(
+    video = processes.wait_for(
         lambda: Video.objects.unscoped().filter(public_id=video_id, status__in=["done", "error"]).first(),
-        processes,
         "the video to end",
         poll_s=0.5,
     )
@@ -202,18 +108,16 @@ def test_a_request_whose_worker_keeps_dying_fails_with_one_refund_after_the_last
     attempts = settings.JOB_RETRY["documents"]["attempts"]
     for attempt in range(1, attempts + 1):
         worker = processes.worker("documents", **fast)
-        wait_for(
+        processes.wait_for(
             lambda n=attempt: DocumentRequest.objects.unscoped().filter(pk=request.pk, attempts=n, status="running"),
-            processes,
             f"attempt {attempt} to start",
             poll_s=0.02,
         )
         processes.kill(worker)
     assert Account.objects.get(pk=tenant.account.pk).credits == credits - 1
     processes.worker("documents", **fast)
-    request = wait_for(
+    request = processes.wait_for(
         lambda: DocumentRequest.objects.unscoped().filter(pk=request.pk, status="failed").first(),
-        processes,
         "the request to fail",
         poll_s=0.2,
     )
@@ -266,13 +170,12 @@ def test_restarting_redis_with_renders_and_deliveries_queued_loses_nothing(
 
     processes.worker("render", JOB_SWEEP_S="2")
     processes.start("webhook_dispatcher")
-    wait_for(
+    processes.wait_for(
         lambda: Video.objects.unscoped().filter(public_id__in=videos, status="done").count() == 3,
-        processes,
         "the three videos",
         poll_s=0.5,
     )
-    wait_for(lambda: len(receiver.requests) >= 3, processes, "the three deliveries", poll_s=0.2)
+    processes.wait_for(lambda: len(receiver.requests) >= 3, "the three deliveries", poll_s=0.2)
     print(f"\nafter an empty Redis restart: 3 videos and 3 deliveries done in {time.monotonic() - restarted_at:.1f} s")
     assert sorted(r.body for r in receiver.requests) == [b'{"n":0}', b'{"n":1}', b'{"n":2}']
     assert set(WebhookDelivery.objects.for_account(tenant.account).values_list("status", flat=True)) == {"delivered"}
@@ -290,7 +193,7 @@ def test_a_database_connection_dropped_mid_request_is_a_clean_503_and_the_next_r
         with transaction.atomic(), ThreadPoolExecutor(1) as pool:
             DocumentTemplate.objects.unscoped().select_for_update().get(pk=template.pk)
             answer = pool.submit(http.patch, url, json={"Name": "Renamed"})  # blocks on our row lock
-            deadline = time.monotonic() + GIVE_UP_S
+            deadline = time.monotonic() + Processes.GIVE_UP_S
             with connection.cursor() as cursor:
                 while True:
                     cursor.execute(

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from campaigns import services
@@ -26,43 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SLOWER_SCRIPT = {**VIDEO_SCRIPT, "elements": [{**VIDEO_SCRIPT["elements"][0], "duration": 3}]}
 
 
-def worker_process(tmp_path) -> subprocess.Popen:
-    """``manage.py rqworker render default`` on the test database and Redis, in its own process group
-    (so a SIGKILL reaches the work horse it forks as well)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        database_url = f"sqlite:///{db['NAME']}"
-    else:
-        database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=database_url,
-        REDIS_URL=settings.REDIS_URL,
-        MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        SCRATCH_DIR=str(settings.SCRATCH_DIR),
-        VAR_DIR=str(tmp_path),
-        LOG_LEVEL="WARNING",
-    )
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "rqworker", "render", "default"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-def wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
-def test_killed_worker_restarted_renders_every_recipient_once(client, tenant, tmp_path):
+def test_killed_worker_restarted_renders_every_recipient_once(client, tenant, processes):
     template_id = RpcCaller(client, tenant)(
         "Template_New", {"name": "Slow", "inputScripts": SLOWER_SCRIPT, "outProfiles": ["MP4_H264_AAC_176x144_24fps"]}
     )["templateID"]
@@ -77,12 +35,9 @@ def test_killed_worker_restarted_renders_every_recipient_once(client, tenant, tm
             mode="render",
         )
     recipients = Recipient.objects.for_account(tenant.account).filter(campaign=campaign)
-    first = worker_process(tmp_path)
-    try:
-        assert wait_for(lambda: recipients.filter(status="done").exists(), seconds=120)
-        os.killpg(first.pid, signal.SIGKILL)
-    finally:
-        first.wait(timeout=10)
+    first = processes.worker("render", "default")
+    processes.wait_for(lambda: recipients.filter(status="done").exists(), "a recipient done", seconds=120)
+    processes.kill(first)
     assert recipients.exclude(status="done").exists(), "the worker finished before it could be killed"
     # The dead worker's renders go back to the queue when their lease ends (moved forward here),
     # and the campaign sweep queues what the dead worker had not queued yet.
@@ -91,12 +46,10 @@ def test_killed_worker_restarted_renders_every_recipient_once(client, tenant, tm
     )
     video_services.requeue_stale()
     services.campaign_sweep()
-    second = worker_process(tmp_path)
-    try:
-        assert wait_for(lambda: Campaign.objects.for_account(tenant.account).get().status == "done", seconds=180)
-    finally:
-        second.terminate()
-        second.wait(timeout=30)
+    processes.worker("render", "default")
+    processes.wait_for(
+        lambda: Campaign.objects.for_account(tenant.account).get().status == "done", "the campaign done", seconds=180
+    )
     videos = list(Video.objects.for_account(tenant.account))
     assert len(videos) == 6 and all(v.status == Video.Status.DONE for v in videos)
     assert sorted(recipients.values_list("video_id", flat=True)) == sorted(v.pk for v in videos)

@@ -1,16 +1,12 @@
 """The dispatcher loop in this process (threads), against the real receiver and Redis."""
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 
 import django_rq
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from webhooks import services
 from webhooks.dispatcher import Dispatcher
@@ -90,58 +86,25 @@ def test_two_dispatchers_do_not_double_send(account, receiver):
     assert all(d.sent > 0 for d, _ in running) or sum(d.sent for d, _ in running) == 60
 
 
-def dispatcher_process(tmp_path, lease_s: int) -> subprocess.Popen:
-    """A real ``manage.py webhook_dispatcher`` on the test database and Redis."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        database_url = f"sqlite:///{db['NAME']}"
-    else:
-        database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=database_url,
-        REDIS_URL=settings.REDIS_URL,
-        VAR_DIR=str(tmp_path),
-        WEBHOOKS_ALLOW_LOOPBACK="1",
-        WEBHOOK_CLAIM_LEASE_S=str(lease_s),
-        LOG_LEVEL="WARNING",
-    )
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "webhook_dispatcher", "--threads", "2"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_dispatcher_killed_between_send_and_record_is_covered_by_the_next_one(account, receiver, tmp_path):
+def test_dispatcher_killed_between_send_and_record_is_covered_by_the_next_one(account, receiver, processes):
     hook = services.webhook_create(account=account, template_id=TEMPLATE_ID, url=receiver.url())
     receiver.delays["/hook"] = [30.0]  # the first request is held: the dispatcher dies waiting
-    first = dispatcher_process(tmp_path, lease_s=3)
-    second = None
-    try:
-        with transaction.atomic():
-            [delivery] = services.event_emit(
-                account=account, event="video.done", payload=VIDEO, template_id=TEMPLATE_ID
-            )
-        assert wait_for(lambda: len(receiver.requests) == 1, seconds=60)  # sent ...
-        first.send_signal(signal.SIGKILL)  # ... and killed before recording anything
-        first.wait(timeout=10)
-        row = WebhookDelivery.objects.for_account(account).get(pk=delivery.pk)
-        assert row.status == "pending" and row.claimed_until is not None
-        assert WebhookAttempt.objects.for_account(account).count() == 0
+    first = processes.start("webhook_dispatcher", "--threads", "2", WEBHOOK_CLAIM_LEASE_S="3")
+    with transaction.atomic():
+        [delivery] = services.event_emit(account=account, event="video.done", payload=VIDEO, template_id=TEMPLATE_ID)
+    processes.wait_for(lambda: len(receiver.requests) == 1, "the delivery sent", seconds=60)
+    processes.kill(first)  # ... and killed before recording anything
+    row = WebhookDelivery.objects.for_account(account).get(pk=delivery.pk)
+    assert row.status == "pending" and row.claimed_until is not None
+    assert WebhookAttempt.objects.for_account(account).count() == 0
 
-        second = dispatcher_process(tmp_path, lease_s=3)
-        assert wait_for(
-            lambda: WebhookDelivery.objects.for_account(account).get(pk=delivery.pk).status == "delivered", seconds=60
-        )
-    finally:
-        for process in (first, second):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                process.wait(timeout=15)
+    processes.start("webhook_dispatcher", "--threads", "2", WEBHOOK_CLAIM_LEASE_S="3")
+    processes.wait_for(
+        lambda: WebhookDelivery.objects.for_account(account).get(pk=delivery.pk).status == "delivered",
+        "the delivery recorded by the next dispatcher",
+        seconds=60,
+    )
     assert receiver.ids() == [delivery.msg_id, delivery.msg_id]  # at least once, same webhook-id
     [attempt] = WebhookAttempt.objects.for_account(account).filter(delivery_id=delivery.pk)
     assert attempt.response_status == 200 and attempt.request_headers["webhook-id"] == delivery.msg_id
