@@ -152,12 +152,14 @@ def new_video(account, template, name: str):
     from django.db import transaction
 
     from videos import services as video_services
+    from videos.inputs import InputMedia
 
     with transaction.atomic():
         return video_services.video_create(
             account=account,
             template_id=template.public_id,
-            video={"name": name, "inputMedias": [{"inputID": "name", "type": "text", "text": name}]},
+            name=name,
+            inputs=[InputMedia(input_id="name", source="text", value=name, type="text")],
         )
 
 

@@ -42,6 +42,7 @@ from personalization.objects import OBJECTS, SCHEMAS
 from personalization.query import QueryError, parse_path
 from templates_app.models import VideoTemplate
 from templates_app.scripts import parse_script
+from videos.inputs import InputMedia, parse_input_medias
 from videos.models import Video
 from videos.services import video_cost, video_create
 from webhooks.services import event_emit
@@ -456,14 +457,17 @@ def campaign_sweep() -> int:
     return moved + sum(campaign_pump(account=account) for account in Account.objects.filter(pk__in=list(accounts)))
 
 
-def _video_inputs(template: VideoTemplate, values: dict[str, str]) -> list[dict[str, str]]:
+def _video_inputs(template: VideoTemplate, values: dict[str, str]) -> list[InputMedia]:
+    """A recipient's mapped values as the video's inputs (checked as any API caller's: an empty value is 1004)."""
     inputs, _ = template_inputs(template)
-    return [
-        {"inputID": name, "type": "text", "text": value}
-        if inputs[name] == "text"
-        else {"inputID": name, "type": inputs[name], "http": value}
-        for name, value in values.items()
-    ]
+    return parse_input_medias(
+        [
+            {"inputID": name, "type": "text", "text": value}
+            if inputs[name] == "text"
+            else {"inputID": name, "type": inputs[name], "http": value}
+            for name, value in values.items()
+        ]
+    )
 
 
 def _start_render(recipient: Recipient) -> int:
@@ -481,11 +485,9 @@ def _start_render(recipient: Recipient) -> int:
                 video = video_create(
                     account=campaign.account,
                     template_id=campaign.template_public_id,
-                    video={
-                        "name": f"{campaign.name} · {recipient.email or recipient.key}"[:200],
-                        "data": f"campaign:{campaign.public_id}:{recipient.key}",
-                        "inputMedias": _video_inputs(campaign.video_template, recipient.values),
-                    },
+                    name=f"{campaign.name} · {recipient.email or recipient.key}"[:200],
+                    data=f"campaign:{campaign.public_id}:{recipient.key}",
+                    inputs=_video_inputs(campaign.video_template, recipient.values),
                 )
                 changes = {"video": video}
             else:

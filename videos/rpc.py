@@ -6,6 +6,7 @@ from core import errors, rpc
 from core.errors import AppError
 from templates_app.selectors import template_get
 from videos import selectors, services
+from videos.inputs import parse_input_medias
 from videos.links import video_links
 from videos.player import rpc as player_rpc  # noqa: F401 - registers the Video_*_Page and *_Stats methods
 from videos.selectors import video_json
@@ -43,6 +44,11 @@ rpc.struct("FileLink", {"profile": "string", "name": "string", "size": "int", "u
 rpc.struct("VideoLinks", {"id": "string", "expiresIn": "int", "files": "[]FileLink", "thumbnail": "string"})
 
 
+def _texts(video: dict) -> dict[str, str]:
+    """The VideoInput's name, description and data that are strings (anything else is ignored)."""
+    return {key: video[key] for key in ("name", "description", "data") if isinstance(video.get(key), str)}
+
+
 @rpc.method(
     "Template_Video_New",
     params=[("templateID", "string"), ("video", "VideoInput")],
@@ -51,7 +57,9 @@ rpc.struct("VideoLinks", {"id": "string", "expiresIn": "int", "files": "[]FileLi
     comment="Queue a personalised video of a template; returns it at once with status queued",
 )
 def template_video_new(ctx: rpc.Context, template_id: str, video: dict) -> dict:
-    return video_json(services.video_create(account=ctx.account, template_id=template_id, video=video))
+    inputs = parse_input_medias(video.get("inputMedias"))
+    created = services.video_create(account=ctx.account, template_id=template_id, inputs=inputs, **_texts(video))
+    return video_json(created)
 
 
 @rpc.method(
@@ -93,7 +101,7 @@ def video_get_many(ctx: rpc.Context, calls: list[list]) -> list[dict | AppError]
     comment="Change a video's name, description or data",
 )
 def video_update(ctx: rpc.Context, video_id: str, video: dict) -> dict:
-    return video_json(services.video_update(account=ctx.account, video_id=video_id, changes=video))
+    return video_json(services.video_update(account=ctx.account, video_id=video_id, **_texts(video)))
 
 
 @rpc.method(

@@ -33,7 +33,7 @@ from templates_app.scripts import parse_script, resolve_timeline, substitute
 from templates_app.selectors import template_get
 from videos import fetch
 from videos.compiler import compile_render, media_labels, run_ffmpeg
-from videos.inputs import inputs_check, usable_media
+from videos.inputs import InputMedia, inputs_check, usable_media
 from videos.models import Video
 from videos.player.services import page_forget
 from videos.selectors import video_get, video_webhook_json
@@ -50,20 +50,22 @@ def video_cost(template: VideoTemplate) -> int:
     return max(1, len(template.out_profiles))
 
 
-def _text(value: Any, limit: int) -> str:
-    return value.strip()[:limit] if isinstance(value, str) else ""
-
-
 @transaction.atomic
-def video_create(*, account: Account, template_id: str, video: dict[str, Any]) -> Video:
+def video_create(
+    *,
+    account: Account,
+    template_id: str,
+    inputs: list[InputMedia],
+    name: str = "",
+    description: str = "",
+    data: str = "",
+) -> Video:
     """Accept a video for rendering: 1000, 1028, 1001-1004, 2005, 2000, 2004."""
     template = template_get(account=account, template_id=template_id)
     if template.status != VideoTemplate.Status.ACTIVE:
         raise AppError(errors.TEMPLATE_INACTIVE, data=template_id)
     script = parse_script(template.input_scripts)
-    normalised, _ = inputs_check(
-        account=account, template=template, script=script, input_medias=video.get("inputMedias")
-    )
+    normalised, _ = inputs_check(account=account, template=template, script=script, inputs=inputs)
     account.refresh_from_db(fields=["stored_video_bytes", "credits"])
     if account.stored_video_bytes >= account.plan.max_video_bytes:
         raise AppError(errors.STORED_VIDEOS_LIMIT)
@@ -73,9 +75,9 @@ def video_create(*, account: Account, template_id: str, video: dict[str, Any]) -
         account=account,
         template=template,
         template_public_id=template.public_id,
-        name=_text(video.get("name"), 200),
-        description=_text(video.get("description"), 5000),
-        data=video.get("data") if isinstance(video.get("data"), str) else "",
+        name=name.strip()[:200],
+        description=description.strip()[:5000],
+        data=data,
         input_medias=normalised,
         credits_charged=cost,
     )
@@ -84,14 +86,17 @@ def video_create(*, account: Account, template_id: str, video: dict[str, Any]) -
 
 
 @transaction.atomic
-def video_update(*, account: Account, video_id: str, changes: dict[str, Any]) -> Video:
+def video_update(
+    *, account: Account, video_id: str, name: str | None = None, description: str | None = None, data: str | None = None
+) -> Video:
+    """Change any of name, description, data (``None`` leaves it as it is)."""
     video = video_get(account=account, video_id=video_id)
-    if isinstance(changes.get("name"), str):
-        video.name = _text(changes["name"], 200)
-    if isinstance(changes.get("description"), str):
-        video.description = _text(changes["description"], 5000)
-    if isinstance(changes.get("data"), str):
-        video.data = changes["data"]
+    if name is not None:
+        video.name = name.strip()[:200]
+    if description is not None:
+        video.description = description.strip()[:5000]
+    if data is not None:
+        video.data = data
     video.save(update_fields=["name", "description", "data"])
     return video
 

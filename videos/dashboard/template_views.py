@@ -20,6 +20,7 @@ from templates_app.models import VideoTemplate
 from templates_app.scripts import parse_script
 from videos import services as video_services
 from videos.dashboard.forms import SampleRenderForm, TemplateForm, error_text
+from videos.inputs import parse_input_medias
 
 
 def _template(request: HttpRequest, template_id: str) -> VideoTemplate:
@@ -120,12 +121,13 @@ def template_render(request: HttpRequest, template_id: str) -> HttpResponse:
         messages.error(request, "Fix the script before rendering a test video.")
         return redirect("dashboard:template-edit", template_id)
     if render_form.is_valid():
-        video = {
-            "name": render_form.cleaned_data["video_name"] or f"Test of {template.name}",
-            "inputMedias": render_form.input_medias(),
-        }
         try:
-            created = video_services.video_create(account=request.account, template_id=template_id, video=video)
+            created = video_services.video_create(
+                account=request.account,
+                template_id=template_id,
+                name=render_form.cleaned_data["video_name"] or f"Test of {template.name}",
+                inputs=parse_input_medias(render_form.input_medias()),
+            )
         except AppError as exc:
             render_form.add_app_error(exc)
         else:
