@@ -11,7 +11,7 @@ draws. No ORM here: the caller resolves media ids to :class:`Frame` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 CANVAS_W, CANVAS_H = 640, 360  # design canvas (16:9); every rendition scales it
@@ -51,83 +51,29 @@ class Style:
         }
 
 
-STYLES: dict[str, Style] = {
-    style.name: style
-    for style in (
-        Style(
-            name="clean",
-            title="Clean",
-            description="Dark captions on a light band at the bottom, soft fades, a gentle zoom, 2 s per photo.",
-            background="#FFFFFF",
-            font="sans",
-            text_color="#1E1E1E",
-            caption_size=24,
-            caption_at="bottom",
-            caption_band="#FFFFFFCC",
-            title_size=40,
-            frame_s=2.0,
-            fade_s=0.3,
-            zoom=1.08,
-            music_volume=0.8,
-            needs_music=True,
-            letterbox=False,
-        ),
-        Style(
-            name="bold",
-            title="Bold",
-            description="Big yellow captions in the middle, hard cuts, 1.5 s per photo.",
-            background="#111111",
-            font="sans",
-            text_color="#FFD400",
-            caption_size=40,
-            caption_at="center",
-            caption_band="#000000AA",
-            title_size=56,
-            frame_s=1.5,
-            fade_s=0.0,
-            zoom=1.0,
-            music_volume=1.0,
-            needs_music=True,
-            letterbox=False,
-        ),
-        Style(
-            name="cinematic",
-            title="Cinematic",
-            description="Letterbox bars, serif captions under the picture, slow fades and zoom, 3 s per photo.",
-            background="#000000",
-            font="serif",
-            text_color="#F0E6D2",
-            caption_size=20,
-            caption_at="bottom",
-            caption_band=None,
-            title_size=44,
-            frame_s=3.0,
-            fade_s=0.6,
-            zoom=1.15,
-            music_volume=0.8,
-            needs_music=True,
-            letterbox=True,
-        ),
-        Style(
-            name="minimal",
-            title="Minimal",
-            description="Typewriter captions on paper white, quick fades; music is optional.",
-            background="#F4F1EA",
-            font="mono",
-            text_color="#333333",
-            caption_size=20,
-            caption_at="bottom",
-            caption_band=None,
-            title_size=32,
-            frame_s=2.5,
-            fade_s=0.2,
-            zoom=1.0,
-            music_volume=0.8,
-            needs_music=False,
-            letterbox=False,
-        ),
-    )
-}
+# One row per style, in the order of Style's fields after name, title and description:
+# background, font, text colour, caption size, caption at, caption band, title size,
+# seconds per frame, fade, zoom, music volume, needs music, letterbox.
+# fmt: off
+_STYLE_ROWS = (
+    ("clean", "Clean", "Dark captions on a light band at the bottom, soft fades, a gentle zoom, 2 s per photo.",
+     "#FFFFFF", "sans", "#1E1E1E", 24, "bottom", "#FFFFFFCC", 40, 2.0, 0.3, 1.08, 0.8, True, False),
+    ("bold", "Bold", "Big yellow captions in the middle, hard cuts, 1.5 s per photo.",
+     "#111111", "sans", "#FFD400", 40, "center", "#000000AA", 56, 1.5, 0.0, 1.0, 1.0, True, False),
+    ("cinematic", "Cinematic", "Letterbox bars, serif captions under the picture, slow fades and zoom, 3 s per photo.",
+     "#000000", "serif", "#F0E6D2", 20, "bottom", None, 44, 3.0, 0.6, 1.15, 0.8, True, True),
+    ("minimal", "Minimal", "Typewriter captions on paper white, quick fades; music is optional.",
+     "#F4F1EA", "mono", "#333333", 20, "bottom", None, 32, 2.5, 0.2, 1.0, 0.8, False, False),
+)
+# fmt: on
+
+
+def _styles(rows: tuple[tuple, ...]) -> dict[str, Style]:
+    names = [field.name for field in fields(Style)]
+    return {row[0]: Style(**dict(zip(names, row, strict=True))) for row in rows}
+
+
+STYLES: dict[str, Style] = _styles(_STYLE_ROWS)
 
 
 @dataclass(frozen=True)
