@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from django.http import StreamingHttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
@@ -19,6 +18,7 @@ from campaigns import selectors, services
 from campaigns.models import Recipient
 from core import errors
 from core.errors import AppError
+from core.http import attachment_response
 from core.openapi import error_responses
 from core.rest import page_params
 
@@ -294,12 +294,11 @@ class RecipientCsvView(APIView):
     def get(self, request, campaign_id: str):
         """The links file: key, email, status, error, video/document id and the absolute link, streamed."""
         campaign = selectors.campaign_get(account=account_of(request), campaign_id=campaign_id)
-        response = StreamingHttpResponse(
+        return attachment_response(
             selectors.recipients_csv(campaign=campaign, status=_status_filter(request)),
+            filename=f"campaign-{campaign.public_id}.csv",
             content_type="text/csv; charset=utf-8",
         )
-        response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.public_id}.csv"'
-        return response
 
 
 urlpatterns = [

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from accounts.dashboard.views import account_required
 from core.errors import AppError
+from core.http import attachment_response
 from media_app.models import MediaFile
 from templates_app.models import VideoTemplate
 from templates_app.selectors import template_get
@@ -130,9 +131,9 @@ def template_player(request: HttpRequest, template_id: str) -> HttpResponse:
 
 
 def _csv(body: str, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{dt.date.today().isoformat()}.csv"'
-    return response
+    return attachment_response(
+        body, filename=f"{name}-{dt.date.today().isoformat()}.csv", content_type="text/csv; charset=utf-8"
+    )
 
 
 @account_required
