@@ -134,7 +134,8 @@ def _idl_spec(field: serializers.Field) -> str:
         spec = "string"
     else:
         raise TypeError(f"no IDL type for {type(field).__name__}")
-    return spec + ("?" if field.allow_null else "")
+    optional = field.allow_null or not (field.required or field.read_only)  # null, or may be left out
+    return spec + ("?" if optional else "")
 
 
 def struct_from(serializer_class: type[serializers.Serializer], comment: str = "") -> str:

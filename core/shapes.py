@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from rest_framework import serializers
+
+from core.dates import iso_z
 
 
 class JSONTextField(serializers.CharField):
@@ -21,3 +24,10 @@ class BlankAsNullCharField(serializers.CharField):
 
     def to_representation(self, value: str) -> str | None:
         return value or None
+
+
+class MillisecondsDateTimeField(serializers.DateTimeField):
+    """A time with milliseconds, ``2014-03-25T11:21:00.047Z``, as seed 001 writes a video's date."""
+
+    def to_representation(self, value: datetime) -> str:
+        return iso_z(self.enforce_timezone(value), "milliseconds")

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
 from core import errors, rpc
-from core.dates import iso_z
 from core.errors import AppError
 from templates_app import selectors, services
 from templates_app.models import VideoTemplate
+from templates_app.serializers import TemplatePageSerializer, template_json
 
 rpc.struct(
     "TemplateInput",
     {"name": "string?", "description": "string?", "inputScripts": "string?", "outProfiles": "[]string?"},
     comment="inputScripts is a script object, or a string holding its JSON (docs/video-scripts.md)",
 )
-rpc.struct(
-    "Template",
-    {
-        "templateID": "string",
-        "accountID": "string",
-        "name": "string",
-        "description": "string",
-        "inputScripts": "string",
-        "outProfiles": "[]string",
-        "status": "string",
-        "templateSecret": "string?",
-        "date": "string",
-        "updated": "string",
-    },
-)
-rpc.struct("TemplatePage", {"total": "int", "items": "[]Template"})
+rpc.struct_from(TemplatePageSerializer)
 rpc.enum("TemplateStatus", list(VideoTemplate.Status.values), comment="An inactive template refuses new videos (1028)")
 
 
@@ -45,23 +28,6 @@ def _template_input(template: dict) -> dict:
         "input_scripts": template.get("inputScripts"),
         "out_profiles": template.get("outProfiles"),
     }
-
-
-def template_json(template: VideoTemplate, secret: str | None = None) -> dict:
-    body = {
-        "templateID": template.public_id,
-        "accountID": template.account.public_id,
-        "name": template.name,
-        "description": template.description,
-        "inputScripts": json.dumps(template.input_scripts),
-        "outProfiles": template.out_profiles,
-        "status": template.status,
-        "date": iso_z(template.created_at),
-        "updated": iso_z(template.updated_at),
-    }
-    if secret is not None:
-        body["templateSecret"] = secret  # shown once: only its digest is stored
-    return body
 
 
 @rpc.method(

@@ -56,6 +56,11 @@ class Video(TenantModel):
     def __str__(self) -> str:
         return self.name or self.public_id
 
+    @property
+    def poster_storage(self) -> dict[str, str] | None:
+        """The poster as the API names its files (``thumbnail``), or None before the render."""
+        return {"fileID": f"{self.public_id}.poster"} if self.poster_key else None
+
 
 class Project(TenantModel):
     """A video-maker project (seed 002): frames, a style, music, credits and a quality.

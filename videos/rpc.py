@@ -9,7 +9,7 @@ from videos import selectors, services
 from videos.inputs import parse_input_medias
 from videos.links import video_links
 from videos.player import rpc as player_rpc  # noqa: F401 - registers the Video_*_Page and *_Stats methods
-from videos.selectors import video_json
+from videos.serializers import VideoPageSerializer, video_json
 
 rpc.struct(
     "InputMedia", {"inputID": "string", "type": "string?", "mediaID": "string?", "http": "string?", "text": "string?"}
@@ -18,28 +18,7 @@ rpc.struct(
     "VideoInput",
     {"name": "string?", "description": "string?", "inputMedias": "[]InputMedia?", "data": "string?"},
 )
-rpc.struct("VideoStatus", {"code": "string", "message": "string?", "error": "int?"})
-rpc.struct("OutFile", {"name": "string", "profile": "string", "size": "int", "storage": "FileStorage"})
-rpc.struct("FileStorage", {"sezionID": "string?", "fileID": "string"})
-rpc.struct(
-    "Video",
-    {
-        "id": "string",
-        "accountID": "string",
-        "templateID": "string",
-        "name": "string",
-        "description": "string",
-        "duration": "int",
-        "outFiles": "[]OutFile",
-        "status": "VideoStatus",
-        "date": "string",
-        "data": "string",
-        "metadata": "string",
-        "thumbnail": "FileStorage?",
-        "pageUrl": "string?",
-    },
-)
-rpc.struct("VideoPage", {"total": "int", "items": "[]Video"})
+rpc.struct_from(VideoPageSerializer)
 rpc.struct("FileLink", {"profile": "string", "name": "string", "size": "int", "url": "string"})
 rpc.struct("VideoLinks", {"id": "string", "expiresIn": "int", "files": "[]FileLink", "thumbnail": "string"})
 

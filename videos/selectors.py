@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from accounts.models import Account
 from core import errors
-from core.dates import iso_z
 from core.errors import AppError
 from videos.models import Video
 from videos.player import tokens
@@ -33,48 +32,6 @@ def video_list(
     if template_id is not None:
         queryset = queryset.filter(template_public_id=template_id)
     return queryset.count(), list(queryset[offset : offset + limit])
-
-
-WEBHOOK_KEYS = (
-    "accountID",
-    "description",
-    "duration",
-    "name",
-    "templateID",
-    "outFiles",
-    "status",
-    "date",
-    "id",
-    "data",
-)
-
-
-def video_webhook_json(video: Video) -> dict:
-    """Exactly the seed 001 webhook body: the video object without our extra keys."""
-    full = video_json(video)
-    return {key: full[key] for key in WEBHOOK_KEYS}
-
-
-def video_json(video: Video) -> dict:
-    """The video object of seed 001 (its webhook example), plus ``thumbnail`` and ``metadata``."""
-    status: dict = {"code": video.status}
-    if video.status == Video.Status.ERROR:
-        status.update(message=video.status_message, error=video.status_code)
-    return {
-        "id": video.public_id,
-        "accountID": video.account.public_id,
-        "templateID": video.template_public_id,
-        "name": video.name,
-        "description": video.description,
-        "duration": video.duration_ms or 0,
-        "outFiles": [{k: v for k, v in f.items() if k != "key"} for f in video.out_files],
-        "status": status,
-        "date": iso_z(video.created_at, "milliseconds"),
-        "data": video.data,
-        "metadata": video.metadata,
-        "thumbnail": {"fileID": f"{video.public_id}.poster"} if video.poster_key else None,
-        "pageUrl": page_url(video),
-    }
 
 
 def page_url(video: Video) -> str | None:

@@ -36,7 +36,8 @@ from videos.compiler import compile_render, media_labels, run_ffmpeg
 from videos.inputs import InputMedia, inputs_check, usable_media
 from videos.models import Video
 from videos.player.services import page_forget
-from videos.selectors import video_get, video_webhook_json
+from videos.selectors import video_get
+from videos.serializers import video_webhook_json
 from videos.signals import render_finished
 from webhooks.services import event_emit
 

@@ -4,6 +4,8 @@ the ``api`` fixture checks every REST answer against the OpenAPI schema)."""
 
 from core import rpc
 from core.openapi import answer_errors
+from templates_app.serializers import TemplateSerializer
+from videos.serializers import WEBHOOK_KEYS, VideoSerializer
 from webhooks.serializers import WebhookSerializer
 
 
@@ -41,3 +43,11 @@ def test_answer_errors_against_the_openapi_schema():
         "GET /v1/webhooks/{webhook_id}: status 418 not in the schema"
     ]
     assert answer_errors("GET", "/v1/webhooks/abc", 404, "application/json", b'{"error": {}}')
+
+
+def test_video_and_template_structs_and_the_video_webhook_derive_from_their_serializers():
+    for name, serializer in (("Video", VideoSerializer), ("Template", TemplateSerializer)):
+        assert [f["name"] for f in rpc.REGISTRY.structs[name]["fields"]] == list(serializer().fields), name
+    assert set(WEBHOOK_KEYS) <= set(VideoSerializer().fields)  # the seed 001 body is the video object, cut
+    status = {f["name"]: f for f in rpc.REGISTRY.structs["VideoStatus"]["fields"]}
+    assert status["message"]["optional"] and status["error"]["optional"] and not status["code"]["optional"]

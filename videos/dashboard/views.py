@@ -16,7 +16,7 @@ from templates_app import selectors as template_selectors
 from videos import selectors
 from videos.dashboard.forms import error_text
 from videos.links import video_links
-from videos.selectors import video_json
+from videos.serializers import video_json
 
 
 @account_required
