@@ -26,7 +26,7 @@ from core.dates import iso_z
 from core.errors import AppError
 from core.openapi import error_responses
 from documents import downloads, renderer, selectors, services
-from documents.models import DocumentRequest, DocumentTemplate
+from documents.models import DocumentTemplate
 from documents.serializers import (
     CONTENT_EXAMPLE,
     EXAMPLE_REQUEST_ID,
@@ -50,30 +50,7 @@ def _invalid(param: str, message: str) -> AppError:
 
 
 def template_json(template: DocumentTemplate) -> dict[str, Any]:
-    return {
-        "TemplateId": str(template.template_id),
-        "Name": template.name,
-        "Html": template.html,
-        "Css": template.css,
-        "Fields": [
-            {
-                "Name": f["name"],
-                "Type": f["type"],
-                "Required": f["required"],
-                "Default": f["default"],
-                "Sample": f["sample"],
-            }
-            for f in template.fields
-        ],
-        "PageSize": template.page_size,
-        "Orientation": template.orientation,
-        "Assets": [
-            {"Name": a.name, "ContentType": a.content_type, "Size": a.size}
-            for a in selectors.asset_list(template=template)
-        ],
-        "Created": iso_z(template.created_at),
-        "Updated": iso_z(template.updated_at),
-    }
+    return TemplateSerializer(template).data
 
 
 def _template_values(data: Any, *, partial: bool) -> dict[str, Any]:
@@ -81,26 +58,17 @@ def _template_values(data: Any, *, partial: bool) -> dict[str, Any]:
         raise _invalid("", "The body must be a JSON object")
     serializer = TemplateSerializer(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
-    valid = serializer.validated_data
+    valid = serializer.validated_data  # the stored names (the fields' sources)
     names = {"Name": "name", "Html": "html", "Css": "css", "PageSize": "page_size", "Orientation": "orientation"}
-    values = {model: valid[api] for api, model in names.items() if api in valid and (not partial or api in data)}
+    values = {model: valid[model] for api, model in names.items() if model in valid and (not partial or api in data)}
     if "Fields" in data or not partial:
-        fields = valid.get("Fields", [])
+        fields = valid.get("fields", [])
         if partial:  # the list replaces the old one whole: each entry is checked in full, defaults filled in
             entries = FieldSpecSerializer(data=data["Fields"], many=True)
             if not entries.is_valid():
                 raise serializers.ValidationError({"Fields": entries.errors})
             fields = entries.validated_data
-        values["fields"] = [
-            {
-                "name": f["Name"],
-                "type": f["Type"],
-                "required": f["Required"],
-                "default": f.get("Default"),
-                "sample": f.get("Sample"),
-            }
-            for f in fields
-        ]
+        values["fields"] = [dict(field) for field in fields]
     return values
 
 
@@ -267,9 +235,7 @@ class TemplateAssetsView(APIView):
         asset = services.asset_put(
             account=account, template=template, name=name, content=upload.read(), content_type=upload.content_type or ""
         )
-        return Response(
-            {"Name": asset.name, "ContentType": asset.content_type, "Size": asset.size}, status=status.HTTP_201_CREATED
-        )
+        return Response(AssetSerializer(asset).data, status=status.HTTP_201_CREATED)
 
 
 class TemplateAssetView(APIView):
@@ -312,19 +278,6 @@ def _content_body(request, body_serializer: type[serializers.Serializer]) -> tup
             resolution=output.get("Resolution"),
         ),
     )
-
-
-def content_result(request: DocumentRequest, base_url: str) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "RequestId": str(request.request_id),
-        "Status": request.api_status,
-        "URLs": services.request_urls(request, base_url),
-    }
-    if request.status == DocumentRequest.Status.COMPLETED:
-        body["ExpiresAt"] = iso_z(services.download_expires_at(request))
-    if request.status == DocumentRequest.Status.FAILED:
-        body["FailureDescription"] = request.failure_description
-    return body
 
 
 def _base_url(request) -> str:
@@ -416,7 +369,7 @@ class ContentView(APIView):
             raise _invalid("requestId", "requestId is required")
         found = selectors.request_get(account=account_of(request), request_id=request_id)
         found = services.request_wait(request=found, seconds=_wait_seconds(request.query_params.get("wait")))
-        return Response(content_result(found, _base_url(request)))
+        return Response(ContentResultSerializer(found, context={"base_url": _base_url(request)}).data)
 
 
 class ContentUrlView(APIView):

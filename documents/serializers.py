@@ -1,4 +1,6 @@
-"""Shapes and schema of the documents REST API (seed 003): request and answer serializers, examples."""
+"""Shapes and schema of the documents REST API (seed 003): request and answer serializers, examples.
+A template and a content result are declared once here: the OpenAPI components and the answers
+(``TemplateSerializer(template).data``, ``ContentResultSerializer(request, context=...).data``)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,8 @@ from drf_spectacular.utils import OpenApiExample, inline_serializer
 from rest_framework import serializers
 
 from core.rest import StrictSerializer
-from documents import renderer
-from documents.models import DocumentTemplate
+from documents import renderer, selectors, services
+from documents.models import DocumentRequest, DocumentTemplate
 
 SEED_TEMPLATE_ID = "c790fd3b-10ef-4a58-963b-b688e564eefa"
 SEED_FIELDS = {"First Name": "John", "Machine": "AK-2000", "Color": "Blue"}
@@ -18,35 +20,53 @@ EXAMPLE_REQUEST_ID = "6f1d3c1e-8a9b-4c2d-9e0f-1a2b3c4d5e6f"
 # --- serializers (shape and schema) ---------------------------------------------------------
 
 
+# Read and written as a template stores its fields: {name, type, required, default, sample}.
 class FieldSpecSerializer(StrictSerializer):
+    """A field of a template: its name, type, whether it is required, a default and a sample value."""
+
     Name = serializers.CharField(
+        source="name",
         max_length=100,
         validators=[RegexValidator(r"\S", "A field name needs a visible character")],
         help_text="As users see it; spaces allowed ('First Name')",
     )
-    Type = serializers.ChoiceField(choices=renderer.FIELD_TYPES, default="text")
-    Required = serializers.BooleanField(default=False)
-    Default = serializers.JSONField(required=False, allow_null=True, default=None)
-    Sample = serializers.JSONField(required=False, allow_null=True, default=None, help_text="Used by previews")
+    Type = serializers.ChoiceField(source="type", choices=renderer.FIELD_TYPES, default="text")
+    Required = serializers.BooleanField(source="required", default=False)
+    Default = serializers.JSONField(source="default", required=False, allow_null=True, default=None)
+    Sample = serializers.JSONField(
+        source="sample", required=False, allow_null=True, default=None, help_text="Used by previews"
+    )
+
+
+class _TemplateAssets(serializers.ListSerializer):
+    def get_attribute(self, template: DocumentTemplate) -> list:
+        return selectors.asset_list(template=template)
 
 
 class AssetSerializer(serializers.Serializer):
-    Name = serializers.CharField(help_text='Refer to it in the HTML by this name: <img src="logo.png">')
-    ContentType = serializers.CharField()
-    Size = serializers.IntegerField()
+    Name = serializers.CharField(source="name", help_text='Refer to it in the HTML by this name: <img src="logo.png">')
+    ContentType = serializers.CharField(source="content_type")
+    Size = serializers.IntegerField(source="size")
+
+    class Meta:
+        list_serializer_class = _TemplateAssets  # a template's Assets: prefetched by the list, else one query
 
 
 class TemplateSerializer(StrictSerializer):
-    TemplateId = serializers.UUIDField(read_only=True)
-    Name = serializers.CharField(max_length=200)
-    Html = serializers.CharField(help_text="Jinja2 (sandboxed): {{ fields['First Name'] }} or {{ First_Name }}")
-    Css = serializers.CharField(required=False, allow_blank=True, default="")
-    Fields = FieldSpecSerializer(many=True, required=False, default=list)
-    PageSize = serializers.ChoiceField(choices=DocumentTemplate.PageSize.values, default="A4")
-    Orientation = serializers.ChoiceField(choices=DocumentTemplate.Orientation.values, default="portrait")
+    TemplateId = serializers.UUIDField(source="template_id", read_only=True)
+    Name = serializers.CharField(source="name", max_length=200)
+    Html = serializers.CharField(
+        source="html", help_text="Jinja2 (sandboxed): {{ fields['First Name'] }} or {{ First_Name }}"
+    )
+    Css = serializers.CharField(source="css", required=False, allow_blank=True, default="")
+    Fields = FieldSpecSerializer(source="fields", many=True, required=False, default=list)
+    PageSize = serializers.ChoiceField(source="page_size", choices=DocumentTemplate.PageSize.values, default="A4")
+    Orientation = serializers.ChoiceField(
+        source="orientation", choices=DocumentTemplate.Orientation.values, default="portrait"
+    )
     Assets = AssetSerializer(many=True, read_only=True)
-    Created = serializers.DateTimeField(read_only=True)
-    Updated = serializers.DateTimeField(read_only=True)
+    Created = serializers.DateTimeField(source="created_at", read_only=True)
+    Updated = serializers.DateTimeField(source="updated_at", read_only=True)
 
 
 class _OutputKeys(StrictSerializer):
@@ -116,16 +136,39 @@ class LinkRequestSerializer(StrictSerializer):
 
 
 RequestIdSerializer = inline_serializer("ContentAccepted", {"RequestId": serializers.UUIDField()})
-ContentResultSerializer = inline_serializer(
-    "ContentResult",
-    {
-        "RequestId": serializers.UUIDField(),
-        "Status": serializers.ChoiceField(choices=["InProgress", "Completed", "Failed"]),
-        "URLs": serializers.ListField(child=serializers.URLField(), help_text="Signed; live 30 minutes"),
-        "ExpiresAt": serializers.DateTimeField(required=False, help_text="When the URLs stop working"),
-        "FailureDescription": serializers.CharField(required=False),
-    },
-)
+
+
+class _DownloadUrls(serializers.ListField):
+    def get_attribute(self, request: DocumentRequest) -> list[str]:
+        return services.request_urls(request, self.context["base_url"])
+
+
+class _DownloadsExpireAt(serializers.DateTimeField):
+    def get_attribute(self, request: DocumentRequest):
+        return services.download_expires_at(request)
+
+
+# Serializes a DocumentRequest; the context gives the base_url of its download URLs.
+class ContentResultSerializer(serializers.Serializer):
+    """The status of a content generation request and, once completed, its signed download URLs."""
+
+    RequestId = serializers.UUIDField(source="request_id")
+    Status = serializers.ChoiceField(
+        source="api_status", choices=list(dict.fromkeys(DocumentRequest.API_STATUS.values()))
+    )
+    URLs = _DownloadUrls(child=serializers.URLField(), help_text="Signed; live 30 minutes")
+    ExpiresAt = _DownloadsExpireAt(required=False, help_text="When the URLs stop working (Completed only)")
+    FailureDescription = serializers.CharField(source="failure_description", required=False, help_text="Failed only")
+
+    def to_representation(self, request: DocumentRequest) -> dict:
+        data = super().to_representation(request)
+        if request.status != DocumentRequest.Status.COMPLETED:
+            del data["ExpiresAt"]
+        if request.status != DocumentRequest.Status.FAILED:
+            del data["FailureDescription"]
+        return data
+
+
 UrlSerializer = inline_serializer(
     "OnDemandUrl", {"URL": serializers.URLField(), "ExpiresAt": serializers.DateTimeField()}
 )
