@@ -59,7 +59,10 @@ RecipientSerializer = inline_serializer(
         "email": serializers.CharField(),
         "status": serializers.ChoiceField(choices=Recipient.Status.values),
         "error": inline_serializer(
-            "CampaignRecipientError", {"code": serializers.IntegerField(), "message": serializers.CharField()}
+            "CampaignRecipientError",
+            {"code": serializers.IntegerField(), "message": serializers.CharField()},
+            allow_null=True,
+            help_text="null unless the status is error",
         ),
         "values": serializers.DictField(child=serializers.CharField()),
         "videoId": serializers.CharField(allow_null=True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from core.openapi import answer_errors
 from documents import services as document_services
 from personalization.models import VisitorUser
 
@@ -47,10 +48,22 @@ def make_users(account, users=USERS) -> list[VisitorUser]:
 
 @pytest.fixture
 def http(live_server, tenant):
-    """Real HTTP to the live server as the tenant (``http.as_tenant(other)`` for another one)."""
+    """Real HTTP to the live server as the tenant (``http.as_tenant(other)`` for another one); every
+    answer is checked against the OpenAPI schema, as the ``api`` fixture does."""
+
+    def conforms(response: httpx.Response) -> None:
+        content_type = response.headers.get("content-type", "")
+        body = response.read() if content_type.startswith("application/json") else b""
+        found = answer_errors(response.request.method, response.url.path, response.status_code, content_type, body)
+        assert found == [], found
 
     def client_for(who) -> httpx.Client:
-        return httpx.Client(base_url=live_server.url, headers={"Authorization": f"ApiKey {who.key}"}, timeout=30)
+        return httpx.Client(
+            base_url=live_server.url,
+            headers={"Authorization": f"ApiKey {who.key}"},
+            timeout=30,
+            event_hooks={"response": [conforms]},
+        )
 
     client = client_for(tenant)
     client.as_tenant = client_for
