@@ -32,7 +32,7 @@ from templates_app.models import VideoTemplate
 from templates_app.profiles import Profile, parse_profile
 from templates_app.scripts import Script, Timeline, resolve_timeline, text_variables
 from videos.compiler import compile_frame, compile_render, frame_index, media_labels, run_ffmpeg
-from videos.inputs import inputs_check, usable_media
+from videos.inputs import inputs_check, parse_input_medias, usable_media
 
 MAX_SCRIPT_BYTES = 256 * 1024  # a posted script (with its sample values)
 FRAME_BOX = (640, 480)  # a frame fits in this, in the aspect of the template's first profile
@@ -91,7 +91,9 @@ def draft_prepare(
     """
     needed = script_inputs(script)
     samples = [item for item in input_medias if isinstance(item, dict) and item.get("inputID") in needed]
-    normalised, variables = inputs_check(account=account, template=template, script=script, input_medias=samples)
+    normalised, variables = inputs_check(
+        account=account, template=template, script=script, inputs=parse_input_medias(samples)
+    )
     files: dict[str, MediaFile] = {}
     for media_id in script.media_ids():
         media = MediaFile.objects.for_account(account).filter(public_id=media_id, per_video=False).first()
