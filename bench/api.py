@@ -29,7 +29,6 @@ import base64
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,12 +36,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
-import psycopg
+from _common import ROOT, bench_plan, ensure_postgres, free_port
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tools import embedded_redis  # noqa: E402
@@ -71,40 +68,15 @@ class Case:
     times_ms: list[float] = field(default_factory=list)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def ensure_postgres(url: str) -> None:
-    parts = urlsplit(url)
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        name = parts.path.lstrip("/")
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def seed() -> dict:
     """Inside the project's settings: accounts and rows no HTTP call creates."""
     from accounts import services
-    from accounts.models import Account, Plan
+    from accounts.models import Account
     from videos.models import Video
 
     stamp = time.time_ns()
-    # A plan whose limit the bench never reaches: the rate-limit bookkeeping still runs on every request.
-    free = Plan.objects.get(code="free")
-    Plan.objects.update_or_create(
-        code="bench",
-        defaults={
-            **{f.name: getattr(free, f.name) for f in Plan._meta.concrete_fields if f.name not in ("id", "code")},
-            "name": "Bench",
-            "rate_limit_per_minute": 100_000_000,
-        },
-    )
     accounts = {}
-    for role, plan in (("main", "bench"), ("suspect", "bench"), ("victim", "bench"), ("free", "free")):
+    for role, plan in (("main", bench_plan()), ("suspect", "bench"), ("victim", "bench"), ("free", "free")):
         account, _, issued = services.account_create(
             name=f"Bench {role}", email=f"{role}{stamp}@bench.test", password=f"bench password {stamp}", plan_code=plan
         )

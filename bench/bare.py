@@ -1,8 +1,8 @@
-"""The reference of ``bench/api.py``: a bare Django app on the project's database.
-
-No middleware, no authentication, ``CONN_MAX_AGE=600``; served by the same
-gunicorn as the project (``DJANGO_SETTINGS_MODULE=bench.bare``,
-``'django.core.wsgi:get_wsgi_application()'``).
+"""The bare Django reference of the benchmarks: no middleware, no authentication, ``CONN_MAX_AGE=600``,
+served by the same gunicorn as the project (``DJANGO_SETTINGS_MODULE=bench.bare``,
+``'django.core.wsgi:get_wsgi_application()'``). ``/json`` and ``/pk/<id>`` (a row of the project's
+database) for ``bench/api.py``; ``/bare``, an HTML body of ``BARE_BODY_BYTES`` (the size of the player
+page, no database), for ``bench/player.py``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import os
 
 import environ
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 
 SECRET_KEY = "bench-bare-reference"
@@ -35,4 +35,11 @@ def pk_view(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({"id": row[0], "email": row[1], "first_name": row[2]})
 
 
-urlpatterns = [path("json", json_view), path("pk/<int:pk>", pk_view)]
+BODY = b"<!doctype html>" + b"x" * max(int(os.environ.get("BARE_BODY_BYTES", "4000")) - 15, 0)
+
+
+def page_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(BODY)
+
+
+urlpatterns = [path("json", json_view), path("pk/<int:pk>", pk_view), path("bare", page_view)]

@@ -23,25 +23,15 @@ import argparse
 import contextlib
 import os
 import queue
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import psutil
-import psycopg
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tools import embedded_redis  # noqa: E402
+from _common import Workspace, bench_account, ensure_postgres
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/persona_campaign_bench"
 PROFILE = "MP4_H264_AAC_640x480_24fps"
@@ -55,21 +45,6 @@ SCRIPT = {
 }
 COUNTRIES = ["FR", "DE", "US", "GB", "ES", "IT", "NL", "BR", "JP", "IN"]
 NAMES = ["Ana", "Bruno", "Carla", "Dirk", "Eva", "Femi", "Giulia", "Hiro", "Ines", "Jonas", "Kemal", "Lea"]
-
-
-def ensure_database(url: str) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def load_users(account_id: int, users: int, recipients: int, links: int) -> float:
@@ -181,73 +156,30 @@ def main() -> None:
     args = parser.parse_args()
     args.links = min(args.links, args.users // 10)
 
-    var = Path(tempfile.mkdtemp(prefix="bench-campaign-"))
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    ensure_database(database_url)
-    socket_path = var / "redis.sock"
-    redis_process = embedded_redis.start(socket_path, var / "redis", persist=False)
-    os.environ.update(
-        VAR_DIR=str(var),
-        DATABASE_URL=database_url,
-        REDIS_URL=f"unix://{socket_path}",
-        DJANGO_SETTINGS_MODULE="config.settings",
-        LOG_LEVEL="WARNING",
-        PUBLIC_BASE_URL="https://persona.example",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    processes: list[subprocess.Popen] = []
-    try:
-        run(args, var, processes)
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=20)
-        redis_process.terminate()
+    ensure_postgres(database_url)
+    settings = {"DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "PUBLIC_BASE_URL": "https://persona.example"}
+    with Workspace("campaign", **settings) as workspace:
+        workspace.setup_django()
+        run(args, workspace)
 
 
-def run(args, var: Path, processes: list[subprocess.Popen]) -> None:
+def run(args, workspace: Workspace) -> None:
     from django.db import transaction
 
-    from accounts import services as account_services
     from campaigns.models import Campaign, Recipient
     from templates_app.services import template_create
     from videos.models import Video
 
-    tag = f"{int(time.time())}"
-    account, _, key = account_services.account_create(
-        name="Campaign bench", email=f"campaign-{tag}@bench.test", password="bench password 1", plan_code="business",
-        credits=10**8,
-    )  # fmt: skip
+    account, _, key = bench_account("Campaign bench", credits=10**8)
+    var = workspace.dir
     load_s = load_users(account.pk, args.users, args.recipients, args.links)
     print(f"users: {args.users:,} loaded with COPY in {load_s:.1f} s ({args.users / load_s:,.0f} rows/s)")
     with transaction.atomic():
         template = template_create(account=account, name="Hello", input_scripts=SCRIPT, out_profiles=[PROFILE])[0]
 
-    port = free_port()
-    env = dict(os.environ)
-    web = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    processes.append(web)
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "rqworker", "render", "default", "--worker-class", "rq.worker.SimpleWorker"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        for _ in range(2)
-    ]
-    processes.extend(workers)
+    web, port = workspace.gunicorn("config.wsgi")
+    workers = [workspace.worker("render", "default") for _ in range(2)]
     http = httpx.Client(
         base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"ApiKey {key.raw}"}, timeout=120
     )

@@ -14,17 +14,11 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from _common import Workspace, bench_account
 
 INVOICE_HTML = """<html><head><style>
   table { width: 100%; }
@@ -56,12 +50,6 @@ VALUES = {
         {"sku": f"SKU-{i:03d}", "item": f"Widget número {i}", "qty": i % 5 + 1, "total": 9.5 * i} for i in range(1, 21)
     ],
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def median_ms(samples: list[float]) -> float:
@@ -117,9 +105,8 @@ def profile_job(account, template, n: int) -> list[tuple[str, float]]:
     steps = {
         "document_request_process": "whole job",
         "render_document": "render (fields → HTML → PDF)",
-        "_asset_files": "assets as local files",
-        "_store": "storage write",
-        "_schedule_sweep": "sweep scheduled in Redis",
+        "asset_files": "assets as local files",
+        "store": "storage write",
         "_emit": "webhook event",
         "_signal_finished": "long-poll signal",
     }
@@ -160,66 +147,23 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-documents-"))
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "VAR_DIR": str(workdir),
-            "MEDIA_ROOT": str(workdir / "media"),
-            "SCRATCH_DIR": str(workdir / "scratch"),
-            "DATABASE_URL": env.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'db.sqlite3'}"),
-            "DEBUG": "0",
-            "ALLOW_PLAIN_HTTP_API": "1",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    children: list[subprocess.Popen] = []
-    sys.path.insert(0, str(ROOT))
-    if "REDIS_URL" not in env:
-        from tools import embedded_redis
-
-        socket_path = workdir / "redis.sock"
-        children.append(embedded_redis.start(socket_path, workdir / "redis", persist=False))
-        env["REDIS_URL"] = f"unix://{socket_path}"
-    os.environ.update(env)
-    try:
-        return run(args, env, children, workdir)
-    finally:
-        for child in reversed(children):
-            child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+    with Workspace("documents", ALLOW_PLAIN_HTTP_API="1") as workspace:
+        return run(args, workspace)
 
 
-def run(args, env, children, workdir: Path) -> int:
-    subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+def run(args, workspace: Workspace) -> int:
+    workspace.setup_django()
     import logging
 
-    import django
-
-    django.setup()
     import httpx
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
-    from accounts import services as account_services
-    from accounts.models import Plan
     from documents import renderer
     from documents import services as document_services
     from documents.services import rendering
 
-    Plan.objects.filter(code="business").update(rate_limit_per_minute=0)  # the bench polls hard
-    account, _, issued = account_services.account_create(
-        name="Bench",
-        email=f"bench-{os.getpid()}@example.test",
-        password="bench bench bench",
-        plan_code="business",
-        credits=10**6,
-    )
+    account, _, issued = bench_account()  # the bench polls hard
     template = document_services.template_create(account=account, name="Invoice", html=INVOICE_HTML, fields=FIELDS)
     logo = logo_png()
     document_services.asset_put(
@@ -229,7 +173,7 @@ def run(args, env, children, workdir: Path) -> int:
     # Bare xhtml2pdf in this process, on the same merged HTML. The machines are noisy, so every
     # measurement below is interleaved with bare renders and compared with the bare median of its
     # own phase.
-    logo_path = workdir / "logo.png"
+    logo_path = workspace.dir / "logo.png"
     logo_path.write_bytes(logo)
     merged = renderer.render_html(INVOICE_HTML, "", VALUES)
     bare_all: list[float] = []
@@ -259,49 +203,11 @@ def run(args, env, children, workdir: Path) -> int:
 
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
 
-    port = free_port()
-    children.append(
-        subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                "2",
-                "--threads",
-                "4",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-    )
+    _, port = workspace.gunicorn("config.wsgi")
     for _ in range(2):
-        children.append(
-            subprocess.Popen(
-                [PYTHON, "manage.py", "rqworker", "documents", "--worker-class", "rq.worker.SimpleWorker"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
+        workspace.worker("documents")
     base = f"http://127.0.0.1:{port}"
     client = httpx.Client(base_url=base, headers={"Authorization": f"ApiKey {issued.raw}"}, timeout=60)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if client.get("/healthz").status_code < 500:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise SystemExit("gunicorn did not start")
-        time.sleep(0.1)
     body = {
         "TemplateId": str(template.template_id),
         "Fields": VALUES,

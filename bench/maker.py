@@ -17,52 +17,26 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from video import start_worker
+from _common import Workspace, bench_account
 
-ROOT = Path(__file__).resolve().parent.parent
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 FRAMES = 6
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    var = Path(tempfile.mkdtemp(prefix="bench-maker-"))
-    os.environ["VAR_DIR"] = str(var)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    redis_process = None
-    if "REDIS_URL" not in os.environ:
-        from tools import embedded_redis
-
-        socket_path = var / "redis.sock"
-        redis_process = embedded_redis.start(socket_path, var / "redis", persist=False)
-        os.environ["REDIS_URL"] = f"unix://{socket_path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    workers: list[subprocess.Popen] = []
-    try:
-        run(var, workers)
-    finally:
-        for worker in workers:
-            worker.terminate()
-            worker.wait(timeout=10)
-        if redis_process:
-            redis_process.terminate()
+    with Workspace("maker") as workspace:
+        workspace.setup_django()
+        run(workspace)
 
 
-def run(var: Path, workers: list) -> None:
+def run(workspace: Workspace) -> None:
     import imageio_ffmpeg
     from django.test import Client
     from PIL import Image, ImageDraw
 
-    from accounts import services as account_services
     from media_app.models import MediaFile
     from media_app.services import media_local_path, media_upload
     from templates_app.profiles import parse_profile
@@ -71,10 +45,9 @@ def run(var: Path, workers: list) -> None:
     from videos.models import Project, Video
     from videos.services import profile_runs
 
+    var = workspace.dir
     exe = imageio_ffmpeg.get_ffmpeg_exe()
-    account, _, key = account_services.account_create(
-        name="Bench", email="bench@example.test", password="bench password 1", plan_code="business", credits=100000
-    )
+    account, _, key = bench_account(credits=100000)
 
     def stored(path: Path, content_type: str) -> str:
         with open(path, "rb") as handle:
@@ -124,7 +97,7 @@ def run(var: Path, workers: list) -> None:
         assert sorted(body["video"]) == ["360", "480"], body
         return elapsed
 
-    start_worker(workers)
+    workspace.worker("render")
     render(project())  # warm-up: the worker has imported Django and opened its connections
 
     # The bare reference: the very commands the worker ran, from the stored script, run right after

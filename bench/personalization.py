@@ -20,23 +20,14 @@ import argparse
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import psycopg
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tools import embedded_redis  # noqa: E402
+from _common import Workspace, bench_account, ensure_postgres
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/persona_bench"
 BATCH = 1000
@@ -44,21 +35,6 @@ TARGET_ROWS_PER_S = 25_000
 TARGET_P50_MS = 5.0
 TARGET_P99_MS = 20.0
 COUNTRIES = ["FR", "DE", "US", "GB", "ES", "IT", "NL", "BR", "JP", "IN"]
-
-
-def ensure_database(url: str) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def user_row(index: int) -> dict:
@@ -134,62 +110,13 @@ def main() -> int:
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not database_url.startswith("postgres"):
         raise SystemExit("This benchmark runs on PostgreSQL: set DATABASE_URL=postgres://...")
-    ensure_database(database_url)
-
-    scratch = Path(tempfile.mkdtemp(prefix="persona-bench-"))
-    redis_socket = scratch / "redis.sock"
-    redis = embedded_redis.start(redis_socket, scratch / "redis", persist=False)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": f"unix://{redis_socket}",
-        "ALLOW_PLAIN_HTTP_API": "1",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "LOG_LEVEL": "WARNING",
-    }
-    python = sys.executable
-    gunicorn = None
-    try:
-        subprocess.run([python, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
-        stamp = int(time.time() * 1000)
-        created = subprocess.run(
-            [python, "manage.py", "account_create", "--name", f"Bench {stamp}", "--email", f"bench{stamp}@bench.test", "--plan", "business"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        key = json.loads(created.stdout.strip().splitlines()[-1])["apiKey"]
-        port = free_port()
-        gunicorn = subprocess.Popen(
-            [
-                python,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                "2",
-                "--threads",
-                "4",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
+    ensure_postgres(database_url)
+    settings = {"DATABASE_URL": database_url, "ALLOW_PLAIN_HTTP_API": "1", "LOG_LEVEL": "WARNING"}
+    with Workspace("personalization", **settings) as workspace:
+        workspace.setup_django()
+        key = bench_account()[2].raw
+        _, port = workspace.gunicorn("config.wsgi")
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(base + "/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or gunicorn.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.2)
         auth = httpx.BasicAuth("api", key)
 
         print(
@@ -238,12 +165,6 @@ def main() -> int:
                     f"status {response.status_code}, {found} rows"
                 )
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
-    finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=20)
-        redis.terminate()
-        redis.wait(timeout=10)
     return 0
 
 

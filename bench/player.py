@@ -3,7 +3,7 @@
 One command, three figures, each beside its reference measured in the same run:
 
 1. Cached player pages: ``wrk`` (2 threads, 16 connections) against ``/p/<token>`` of a rendered
-   video and against a bare Django view (``bench/bare_django.py``: no middleware, no database, the
+   video and against a bare Django view (``bench/bare.py`` ``/bare``: no middleware, no database, the
    same body size), both on gunicorn ``-w 2 --threads 4``; requests/s, their ratio (target >= 0.6),
    and the p50 of sequential keep-alive requests (target: page <= 20 ms).
 2. Beacon ingestion: 4 client processes each POST ``--beacons`` beacons of 4 events (view, play,
@@ -25,17 +25,12 @@ import json
 import multiprocessing
 import os
 import re
-import signal
-import socket
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from _common import Workspace, bench_account
+
 CLIENTS = 4
 EVENTS = [{"e": "view"}, {"e": "play"}, {"e": "q25"}, {"e": "cta", "id": "buy"}]
 UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
@@ -49,29 +44,6 @@ SCRIPT = {
     ],
 }
 PROFILE = "MP4_H264_AAC_320x240_24fps"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def gunicorn(app: str, port: int, env: dict) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", app, "-c", "config/gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
-         "-w", "2", "--threads", "4", "--access-logfile", "/dev/null", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise SystemExit(f"{app} did not start") from None
-            time.sleep(0.1)
 
 
 def wrk_rps(url: str, seconds: int) -> float:
@@ -114,38 +86,8 @@ def main() -> int:
     parser.add_argument("--beacons", type=int, default=1500, help="beacons per client process")
     parser.add_argument("--first-views", type=int, default=3, help="first-view runs")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-player-"))
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "VAR_DIR": str(workdir),
-            "MEDIA_ROOT": str(workdir / "media"),
-            "SCRATCH_DIR": str(workdir / "scratch"),
-            "DATABASE_URL": env.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'db.sqlite3'}"),
-            "DEBUG": "0",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    children: list[subprocess.Popen] = []
-    sys.path.insert(0, str(ROOT))
-    if "REDIS_URL" not in env:
-        from tools import embedded_redis
-
-        socket_path = workdir / "redis.sock"
-        children.append(embedded_redis.start(socket_path, workdir / "redis", persist=False))
-        env["REDIS_URL"] = f"unix://{socket_path}"
-    os.environ.update(env)
-    try:
-        return run(args, env, children)
-    finally:
-        for child in reversed(children):
-            child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+    with Workspace("player") as workspace:
+        return run(args, workspace)
 
 
 def new_video(account, template, name: str):
@@ -163,43 +105,33 @@ def new_video(account, template, name: str):
         )
 
 
-def run(args, env: dict, children: list) -> int:
-    subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
-    import django
-
-    django.setup()
-    from accounts import services as account_services
+def run(args, workspace: Workspace) -> int:
+    workspace.setup_django()
     from templates_app import services as template_services
     from videos.models import Video
     from videos.player import services as player_services
     from videos.player import stats
     from videos.player.selectors import page_json
 
-    account, _, _ = account_services.account_create(
-        name="Bench", email=f"bench-{os.getpid()}@example.test", password="bench bench bench",
-        plan_code="business", credits=10**6,
-    )  # fmt: skip
+    account, _, _ = bench_account()
     template, _ = template_services.template_create(
         account=account, name="Bench", input_scripts=SCRIPT, out_profiles=[PROFILE]
     )
-    worker = subprocess.Popen(
-        [PYTHON, "manage.py", "rqworker", "render", "default", "--worker-class", "rq.worker.SimpleWorker", "--with-scheduler"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    children.append(worker)
+    workspace.worker("render", "default", scheduler=True)
     video = new_video(account, template, "Ana")
     while Video.objects.unscoped().filter(pk=video.pk, status="done").count() == 0:
         time.sleep(0.1)
     page = page_json(player_services.page_get_or_create(account=account, video_id=video.public_id))
     page_path = f"/p/{page['token']}"
 
-    port, bare_port = free_port(), free_port()
-    children.append(gunicorn("config.wsgi", port, env))
+    _, port = workspace.gunicorn("config.wsgi")
     conn = http.client.HTTPConnection("127.0.0.1", port)
     conn.request("GET", page_path, headers={"User-Agent": UA})
     page_bytes = len(conn.getresponse().read())
     conn.close()
-    children.append(gunicorn("bench.bare_django:application", bare_port, {**env, "BARE_BODY_BYTES": str(page_bytes)}))
+    bare_env = {**workspace.env, "DJANGO_SETTINGS_MODULE": "bench.bare", "BARE_BODY_BYTES": str(page_bytes)}
+    _, bare_port = workspace.gunicorn("django.core.wsgi:get_wsgi_application()", env=bare_env)
+    sequential_ms(bare_port, "/bare", 5)  # both servers answered before wrk starts
 
     print(f"player page {page_bytes} bytes; gunicorn -w 2 --threads 4 for both; wrk -t2 -c16 -d{args.seconds}s")
     page_rps, bare_rps = [], []

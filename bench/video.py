@@ -15,73 +15,36 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import Workspace, bench_account
+
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    var = Path(tempfile.mkdtemp(prefix="bench-video-"))
-    os.environ["VAR_DIR"] = str(var)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    redis_process = None
-    if "REDIS_URL" not in os.environ:
-        from tools import embedded_redis
-
-        socket_path = var / "redis.sock"
-        redis_process = embedded_redis.start(socket_path, var / "redis", persist=False)
-        os.environ["REDIS_URL"] = f"unix://{socket_path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    workers: list[subprocess.Popen] = []
-    try:
-        run(var, workers)
-    finally:
-        for worker in workers:
-            worker.terminate()
-            worker.wait(timeout=10)
-        if redis_process:
-            redis_process.terminate()
+    with Workspace("video") as workspace:
+        workspace.setup_django()
+        run(workspace)
 
 
-def start_worker(workers: list) -> subprocess.Popen:
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "rqworker", "render", "--worker-class", "rq.worker.SimpleWorker"],
-        cwd=ROOT,
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    workers.append(worker)
-    return worker
-
-
-def run(var: Path, workers: list) -> None:
+def run(workspace: Workspace) -> None:
     import imageio_ffmpeg
     import psutil
     from django.test import Client
     from PIL import Image, ImageDraw
 
-    from accounts import services as account_services
     from media_app.services import media_upload
     from templates_app.profiles import parse_profile
     from templates_app.scripts import parse_script, resolve_timeline
     from videos.compiler import compile_render, run_ffmpeg
     from videos.models import Video
 
+    var, workers = workspace.dir, []
     exe = imageio_ffmpeg.get_ffmpeg_exe()
-    account, _, key = account_services.account_create(
-        name="Bench", email="bench@example.test", password="bench password 1", plan_code="business", credits=100000
-    )
+    account, _, key = bench_account(credits=100000)
     background = var / "background.jpg"
     image = Image.new("RGB", (640, 480), (20, 40, 90))
     ImageDraw.Draw(image).ellipse((120, 60, 520, 420), fill=(60, 120, 200))
@@ -172,7 +135,7 @@ def run(var: Path, workers: list) -> None:
             time.sleep(0.05)
 
     threading.Thread(target=sample_rss, daemon=True).start()
-    start_worker(workers)
+    workers.append(workspace.worker("render"))
     wait([submit("Warm Up")])  # the worker has imported Django and opened its connections
 
     end_to_end = []
@@ -206,7 +169,7 @@ def run(var: Path, workers: list) -> None:
         bare.append(time.perf_counter() - started)
 
     # Throughput: two workers on 2*N videos vs 2*N back-to-back bare runs.
-    start_worker(workers)
+    workers.append(workspace.worker("render"))
     time.sleep(3)  # second worker ready
     started = time.perf_counter()
     wait([submit(f"Batch {i}") for i in range(2 * N)])
