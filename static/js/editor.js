@@ -184,7 +184,7 @@
           state.duration = Math.max(body.duration, 0.1);
           playhead.max = String(state.duration);
           if (state.playhead > state.duration) setPlayhead(state.duration);
-          setStatus("");
+          if ($("status").classList.contains("bad")) setStatus("");  // the error is gone; other news stays
           render();
           requestFrame();
         } else {
@@ -261,7 +261,9 @@
   function isError(e, index) {
     return !!state.error && (state.error.elements.indexOf(e.id) >= 0 || state.error.elements.indexOf("#" + index) >= 0);
   }
+  var dragging = false;  // a drag holds the pointer capture of a bar or box: no rebuild until it ends
   function render() {
+    if (dragging) return;
     renderTimeline();
     renderBoxes();
     renderProps();
@@ -282,7 +284,7 @@
     ruler.textContent = "";
     var step = state.duration > 30 ? 5 : state.duration > 8 ? 1 : 0.5;
     for (var t = 0; t <= state.duration + 1e-6; t += step) {
-      var tick = node("span", { className: "tl-tick", text: fixed(t) + "s" });
+      var tick = node("span", { className: "tl-tick" + (t > state.duration * 0.95 ? " last" : ""), text: fixed(t) + "s" });
       tick.style.left = (t / Math.max(state.duration, 0.1)) * 100 + "%";
       ruler.appendChild(tick);
     }
@@ -325,6 +327,11 @@
       var times = timesOf(e);
       bar.style.left = (times.start / length) * 100 + "%";
       bar.style.width = ((times.end - times.start) / length) * 100 + "%";
+      // Fades as light ends of the bar.
+      var fadeIn = (Number(e.fadeIn) || 0) / (times.end - times.start) * 100;
+      var fadeOut = 100 - (Number(e.fadeOut) || 0) / (times.end - times.start) * 100;
+      bar.style.backgroundImage = fadeIn || fadeOut < 100 ? "linear-gradient(to right, rgba(255,255,255,.5), rgba(255,255,255,0) " +
+        fadeIn + "%, rgba(255,255,255,0) " + fadeOut + "%, rgba(255,255,255,.5))" : "";
     });
     placePlayhead();
   }
@@ -403,12 +410,14 @@
   function follow(target, event, move, done) {
     var before = text(), moved = false;
     target.setPointerCapture(event.pointerId);
+    dragging = true;
     function onMove(ev) { if (move(ev)) moved = true; }
     function up() {
       target.removeEventListener("pointermove", onMove);
       target.removeEventListener("pointerup", up);
       target.removeEventListener("pointercancel", up);
-      if (!moved) return;
+      dragging = false;
+      if (!moved) { render(); return; }
       record(before);
       changed();
       if (done) done();
@@ -650,6 +659,7 @@
     var active = document.activeElement && props.contains(document.activeElement) ? document.activeElement.id : null;
     props.textContent = "";
     if (!e) {
+      $("props-title").textContent = "Element";
       props.appendChild(node("p", { className: "muted small", text: "Select an element on the stage or the timeline." }));
       return;
     }
@@ -730,11 +740,25 @@
     select(e.id, ".tl-bar");
   });
 
+  // Saving or previewing while the JSON box holds text that does not parse would use the last script
+  // that did, not what is on screen: say so instead.
+  function jsonPending() {
+    if ($("json-error").hidden) return false;
+    setStatus("The JSON does not parse yet: fix it first.", true);
+    return true;
+  }
+  var savedText = text();
+  window.addEventListener("beforeunload", function (event) {
+    if (text() !== savedText || !$("json-error").hidden) event.preventDefault();
+  });
+
   $("save").addEventListener("click", function () {
+    if (jsonPending()) return;
+    var saving = text();
     setStatus("Saving…");
     post(data.urls.save).then(function (response) {
       return response.json().then(function (body) {
-        if (response.ok) { setStatus("Saved."); return; }
+        if (response.ok) { savedText = saving; setStatus("Saved."); return; }
         state.error = { elements: body.elements || [], text: body.text };
         setStatus("Not saved: " + body.text, true);
         render();
@@ -743,6 +767,7 @@
   });
 
   $("preview-clip").addEventListener("click", function () {
+    if (jsonPending()) return;
     var button = $("preview-clip");
     button.disabled = true;
     setStatus("Rendering a preview clip…");

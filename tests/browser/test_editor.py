@@ -26,7 +26,7 @@ SCRIPT = {
         {"id": "box", "type": "rectangle", "play": 1, "duration": 1, "x": 80, "y": 60, "width": 160, "height": 120,
          "color": "#FF0000"},
         {"id": "hello", "type": "text", "text": "Hi $name", "play": "box.end", "duration": 1.5, "y": 180,
-         "height": 60, "size": 24},
+         "height": 60, "size": 24, "fadeIn": 0.5},
     ],
 }  # fmt: skip
 
@@ -130,6 +130,7 @@ def test_visual_editor(browser_page, tenant, rpc, upload, media_samples, tmp_pat
     expect(page.locator("#status")).to_have_text(
         "1005 Bad script — element 'hello': play refers to unknown element 'box'"
     )
+    shoot(page, tmp_path, "editor-error")
     page.locator("#time").click()
     page.keyboard.press("Control+z")
     assert [e["id"] for e in script_of(page)["elements"]] == ["stage", "box", "hello"]
@@ -199,12 +200,19 @@ def test_visual_editor(browser_page, tenant, rpc, upload, media_samples, tmp_pat
     page.click('[data-add="image"]')
     picked = page.locator(f'#props [data-source="{photo}"]')
     expect(picked).to_have_attribute("aria-pressed", "true")  # the library's first image
-    assert picked.locator("img").evaluate("img => img.complete && img.naturalWidth") == 320
     assert element(page, "image1")["source"] == {"mediaID": photo} and element(page, "image1")["play"] == 3
-    set_playhead(page, 3.5)
+    set_playhead(page, 3.5)  # the check is back: the panel is drawn for good
+    picked.scroll_into_view_if_needed()
+    assert picked.locator("img").evaluate("img => img.decode().then(() => img.naturalWidth)") == 320
     centre = page.evaluate(CENTRE_PIXEL)  # background.png (30, 60, 160) covers the canvas, through yuv420p
     assert all(abs(a - b) <= 4 for a, b in zip(centre, (30, 60, 160), strict=True)), centre
 
+    script = page.locator("#script-json").input_value()
+    page.fill("#script-json", script[:-5])  # half typed
+    expect(page.locator("#json-error")).to_contain_text("Not valid JSON yet")
+    page.click("#save")
+    expect(page.locator("#status")).to_have_text("The JSON does not parse yet: fix it first.")
+    page.fill("#script-json", script)
     page.click("#save")
     expect(page.locator("#status")).to_have_text("Saved.")
     saved = VideoTemplate.objects.for_account(tenant.account).get(public_id=tid).input_scripts
