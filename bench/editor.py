@@ -21,56 +21,35 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import Workspace, bench_account
+
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 15
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    var = Path(tempfile.mkdtemp(prefix="bench-editor-"))
-    os.environ["VAR_DIR"] = str(var)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    redis_process = None
-    if "REDIS_URL" not in os.environ:
-        from tools import embedded_redis
-
-        socket_path = var / "redis.sock"
-        redis_process = embedded_redis.start(socket_path, var / "redis", persist=False)
-        os.environ["REDIS_URL"] = f"unix://{socket_path}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    try:
-        run(var)
-    finally:
-        if redis_process:
-            redis_process.terminate()
+    with Workspace("editor") as workspace:
+        workspace.setup_django()
+        run(workspace)
 
 
-def run(var: Path) -> None:
+def run(workspace: Workspace) -> None:
     import imageio_ffmpeg
     from django.core.files.storage import default_storage
     from django.test import Client
     from PIL import Image, ImageDraw
 
-    from accounts import services as account_services
     from media_app.services import media_upload
     from templates_app import services as template_services
     from templates_app.scripts import parse_script
     from videos.compiler import compile_frame, frame_index
     from videos.editor import services
 
+    var = workspace.dir
     exe = imageio_ffmpeg.get_ffmpeg_exe()
-    account, user, _ = account_services.account_create(
-        name="Bench", email="bench@example.test", password="bench password 1", plan_code="business", credits=10
-    )
+    account, user, _ = bench_account()
 
     def ffmpeg(*args) -> None:
         subprocess.run([exe, "-nostdin", "-y", "-loglevel", "error", *map(str, args)], check=True)
