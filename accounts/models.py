@@ -124,6 +124,8 @@ class Notification(TenantModel):
     title = models.CharField(max_length=200)
     message = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # Set for notices that may exist once only, e.g. "quota:videos:80:2026-11" (one per threshold per month).
+    once_key = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -134,6 +136,31 @@ class Notification(TenantModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["account", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "once_key"], condition=~models.Q(once_key=""), name="notification_once_per_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class UsageDay(TenantModel):
+    """What an account did on one (UTC) day: the overview's usage history.
+
+    Counters are added to as things happen; ``stored_bytes`` is the account's stored
+    media and videos after the day's last change (``None``: no change that day)."""
+
+    day = models.DateField()
+    renders = models.PositiveIntegerField(default=0)
+    documents = models.PositiveIntegerField(default=0)
+    credits_spent = models.IntegerField(default=0, help_text="Charged minus refunded")
+    stored_bytes = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["account", "day"], name="usageday_unique_per_account")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.day}"

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts import authcache
-from accounts.models import Account, ApiKey, Notification, Plan, User
+from accounts.models import Account, ApiKey, Notification, Plan, UsageDay, User
 from accounts.secrets import hash_secret, new_secret
 from core import errors
 from core.errors import AppError
@@ -103,16 +103,26 @@ def credits_charge(*, account: Account, amount: int) -> None:
     updated = Account.objects.filter(pk=account.pk, credits__gte=amount).update(credits=F("credits") - amount)
     if not updated:
         raise AppError(errors.NO_CREDIT, detail=f"No credit: {amount} needed")
-    account.credits -= amount
+    account.credits = Account.objects.values_list("credits", flat=True).get(pk=account.pk)
+    _usage_add(account, credits_spent=F("credits_spent") + amount)
+    monthly = account.plan.monthly_credits
+    quota_notify(
+        account=account,
+        quota="credits",
+        before=monthly - account.credits - amount,
+        after=monthly - account.credits,
+        limit=monthly,
+    )
 
 
 def credits_refund(*, account: Account, amount: int) -> None:
     Account.objects.filter(pk=account.pk).update(credits=F("credits") + amount)
+    _usage_add(account, credits_spent=F("credits_spent") - amount)
 
 
 _STORAGE = {
-    "media": ("stored_media_bytes", "max_media_bytes", errors.STORED_MEDIAS_LIMIT, "Stored media"),
-    "video": ("stored_video_bytes", "max_video_bytes", errors.STORED_VIDEOS_LIMIT, "Stored videos"),
+    "media": ("stored_media_bytes", "max_media_bytes", errors.STORED_MEDIAS_LIMIT),
+    "video": ("stored_video_bytes", "max_video_bytes", errors.STORED_VIDEOS_LIMIT),
 }
 
 
@@ -123,45 +133,116 @@ def storage_reserve(*, account: Account, kind: str, nbytes: int) -> None:
     racing for the last megabytes cannot both pass. No transaction of its own:
     the "quota reached" notice must outlive the refusal it comes with.
     """
-    field, limit_field, entry, label = _STORAGE[kind]
+    field, limit_field, entry = _STORAGE[kind]
     limit = getattr(account.plan, limit_field)
     updated = Account.objects.filter(pk=account.pk, **{f"{field}__lte": limit - nbytes}).update(
         **{field: F(field) + nbytes}
     )
+    quota = "media" if kind == "media" else "videos"
     if not updated:
-        notification_quota(account=account, label=label, reached=True)
+        quota_notify(account=account, quota=quota, before=limit, after=limit, limit=limit, refused=True)
         raise AppError(entry)
     used = Account.objects.values_list(field, flat=True).get(pk=account.pk)
     setattr(account, field, used)
-    if used - nbytes < 0.8 * limit <= used:
-        notification_quota(account=account, label=label, reached=False)
+    _usage_storage(account)
+    quota_notify(account=account, quota=quota, before=used - nbytes, after=used, limit=limit)
 
 
 @transaction.atomic
 def storage_release(*, account: Account, kind: str, nbytes: int) -> None:
     field = _STORAGE[kind][0]
     Account.objects.filter(pk=account.pk).update(**{field: F(field) - nbytes})
+    _usage_storage(account)
+
+
+# --- usage history -------------------------------------------------------------------
+
+
+def usage_today() -> date:
+    return timezone.now().date()
+
+
+def _usage_add(account: Account, **changes) -> None:
+    """Apply ``changes`` (F expressions or values) to the account's row of today, made if missing."""
+    rows = UsageDay.objects.for_account(account).filter(day=usage_today())
+    if rows.update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            UsageDay.objects.create(account=account, day=usage_today())
+    except IntegrityError:
+        pass  # a concurrent request made it
+    rows.update(**changes)
+
+
+def _usage_storage(account: Account) -> None:
+    """Today's stored bytes: the account's media and videos as they are now."""
+    total = Account.objects.filter(pk=account.pk).annotate(total=F("stored_media_bytes") + F("stored_video_bytes"))
+    _usage_add(account, stored_bytes=Subquery(total.values("total")[:1]))
+
+
+def usage_count(*, account: Account, renders: int = 0, documents: int = 0) -> None:
+    """Count finished renders and documents in today's usage."""
+    _usage_add(account, renders=F("renders") + renders, documents=F("documents") + documents)
+
+
+# --- notifications -------------------------------------------------------------------
 
 
 def notification_create(
-    *, account: Account, kind: str, title: str, message: str = "", data: dict | None = None
-) -> Notification:
-    return Notification.objects.create(account=account, kind=kind, title=title, message=message, data=data or {})
+    *, account: Account, kind: str, title: str, message: str = "", data: dict | None = None, once_key: str = ""
+) -> Notification | None:
+    """A new notification; with ``once_key``, ``None`` when one with that key exists already."""
+    fields = {"account": account, "kind": kind, "title": title, "message": message, "data": data or {}}
+    if not once_key:
+        return Notification.objects.create(**fields)
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(**fields, once_key=once_key)
+    except IntegrityError:
+        return None
 
 
-@transaction.atomic
-def notification_quota(*, account: Account, label: str, reached: bool) -> None:
-    """One notice per quota and level while the previous one is unread."""
-    kind = Notification.Kind.QUOTA_REACHED if reached else Notification.Kind.QUOTA_NEARLY_REACHED
-    title = f"{label} quota {'reached' if reached else 'at 80 %'}"
-    if Notification.objects.for_account(account).filter(kind=kind, title=title, read_at__isnull=True).exists():
-        return
-    message = (
-        "New items are refused until you free space or upgrade your plan."
-        if reached
-        else "You have used 80 % of this quota."
-    )
-    notification_create(account=account, kind=kind, title=title, message=message)
+# The plan's quotas (seed error codes 2000-2005): what the notices call them and what the API refuses with.
+QUOTAS = {
+    "videos": ("Stored videos", errors.STORED_VIDEOS_LIMIT, "New videos are not stored"),
+    "media": ("Stored media", errors.STORED_MEDIAS_LIMIT, "New uploads are refused"),
+    "objects": ("Elements per template", errors.TOO_MANY_OBJECTS, "A script with more elements is refused"),
+    "credits": ("Monthly credits", errors.NO_CREDIT, "Renders and documents are refused"),
+    "templates": ("Templates", errors.MAX_TEMPLATES, "New templates are refused"),
+}
+QUOTA_THRESHOLDS = (80, 100)
+
+
+def quota_notify(
+    *, account: Account, quota: str, before: int, after: int, limit: int, refused: bool = False
+) -> list[Notification]:
+    """A notice for each threshold (80 %, 100 % of ``limit``) that usage went past, from
+    ``before`` to ``after``; ``refused``: the API just refused something over the limit.
+    Each threshold is notified once per quota and calendar month (UTC)."""
+    if limit <= 0:
+        return []
+    label, entry, consequence = QUOTAS[quota]
+    period = usage_today().strftime("%Y-%m")
+    created = []
+    crossed = [t for t in QUOTA_THRESHOLDS if before < limit * t / 100 <= after]
+    for threshold in [100] if refused else crossed:
+        reached = threshold == 100
+        notice = notification_create(
+            account=account,
+            kind=Notification.Kind.QUOTA_REACHED if reached else Notification.Kind.QUOTA_NEARLY_REACHED,
+            title=f"{label} quota {'reached' if reached else f'at {threshold} %'}",
+            message=(
+                f"{consequence} (error {entry.code}) until you free space or upgrade your plan."
+                if reached
+                else f"You have used {threshold} % of this quota; at 100 % {consequence.lower()} (error {entry.code})."
+            ),
+            data={"quota": quota, "threshold": threshold, "code": entry.code, "period": period},
+            once_key=f"quota:{quota}:{threshold}:{period}",
+        )
+        if notice is not None:
+            created.append(notice)
+    return created
 
 
 @transaction.atomic

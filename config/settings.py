@@ -248,6 +248,13 @@ JOB_RETRY = {
 }
 # The plan's template quota counts video templates (accounts shows usage; templates_app sits above it).
 TEMPLATE_COUNT_SELECTOR = "templates_app.selectors.template_count"
+# The overview's first steps on a new account: (label, selector telling whether it is done, dashboard page).
+FIRST_STEPS = [
+    ("Upload a media file", "media_app.selectors.media_uploaded", "dashboard:media"),
+    ("Create a video template", "templates_app.selectors.template_exists", "dashboard:template-new"),
+    ("Render a video", "videos.selectors.video_rendered", "dashboard:templates"),
+    ("Call the API with a key", "accounts.selectors.api_key_used", "dashboard:api-test"),
+]
 # The sweep of every kind of job row, run by core.jobs.Worker.
 JOB_SWEEPS = ["videos.jobs.sweep", "documents.jobs.sweep", "campaigns.jobs.campaign_sweep"]
 

@@ -22,3 +22,8 @@ def media_list(
     if kind:
         queryset = queryset.filter(kind=kind)
     return queryset.count(), list(queryset[offset : offset + limit])
+
+
+def media_uploaded(*, account: Account) -> bool:
+    """Whether the account has any media in its library (the overview's first steps)."""
+    return MediaFile.objects.for_account(account).filter(per_video=False).exists()

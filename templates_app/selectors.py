@@ -23,3 +23,8 @@ def template_list(*, account: Account, offset: int = 0, limit: int = 50) -> tupl
 def template_count(*, account: Account) -> int:
     """Video templates of the account (the plan's template quota counts these)."""
     return VideoTemplate.objects.for_account(account).count()
+
+
+def template_exists(*, account: Account) -> bool:
+    """Whether the account made any video template (the overview's first steps)."""
+    return VideoTemplate.objects.for_account(account).exists()

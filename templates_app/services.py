@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.models import Account
 from accounts.secrets import hash_secret, new_secret
+from accounts.services import quota_notify
 from core import errors
 from core.errors import AppError
 from media_app.models import MediaFile
@@ -53,6 +54,12 @@ def script_check(*, account: Account, input_scripts: Any) -> tuple[Any, Script]:
     if script.object_count() > limit:
         raise AppError(errors.TOO_MANY_OBJECTS, data={"objects": script.object_count(), "limit": limit})
     return raw, script
+
+
+def _objects_notify(account: Account, before: int, script: Script) -> None:
+    """The 2003 quota's notices: a template's script nearing or at the plan's element limit."""
+    limit = account.plan.max_objects_per_template
+    quota_notify(account=account, quota="objects", before=before, after=script.object_count(), limit=limit)
 
 
 def profiles_check(*, account: Account, out_profiles: Any) -> list[str]:
@@ -103,6 +110,9 @@ def template_create(
         media_ids=sorted(script.media_ids()),
         secret_hash=hash_secret(secret),
     )
+    _objects_notify(account, 0, script)
+    count = template_count(account=account)
+    quota_notify(account=account, quota="templates", before=count - 1, after=count, limit=account.plan.max_templates)
     return template, secret
 
 
@@ -131,6 +141,7 @@ def template_update(
         template.description = _text(description, 5000)
     if input_scripts is not None:
         raw, script = script_check(account=account, input_scripts=input_scripts)
+        _objects_notify(account, parse_script(template.input_scripts).object_count(), script)
         template.input_scripts = raw
         template.media_ids = sorted(script.media_ids())
     if out_profiles is not None:

@@ -34,6 +34,11 @@ def video_list(
     return queryset.count(), list(queryset[offset : offset + limit])
 
 
+def video_rendered(*, account: Account) -> bool:
+    """Whether any video of the account finished rendering (the overview's first steps)."""
+    return Video.objects.for_account(account).filter(status=Video.Status.DONE).exists()
+
+
 def page_url(video: Video) -> str | None:
     """The video's live player page (``Video_Get_Page``), or ``None``."""
     if not video.page_key or (video.page_expires_at is not None and video.page_expires_at <= timezone.now()):

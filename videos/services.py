@@ -21,7 +21,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Notification
-from accounts.services import credits_charge, credits_refund, notification_create, storage_release, storage_reserve
+from accounts.services import (
+    credits_charge,
+    credits_refund,
+    notification_create,
+    storage_release,
+    storage_reserve,
+    usage_count,
+)
 from core import errors
 from core.errors import AppError
 from core.jobs import RowJob
@@ -326,6 +333,7 @@ def _finish(video: Video, out_files: list[dict], poster_key: str, duration_ms: i
             )
             if not updated:
                 raise _Superseded
+            usage_count(account=account, renders=1)
             video.refresh_from_db()
             uploads = [
                 MediaFile.objects.for_account(account).filter(public_id=item["mediaID"], per_video=True).first()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import charts, selectors, services
 from accounts.models import Account
 from core import errors, rpc
 from core.errors import AppError
@@ -87,12 +87,30 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("dashboard:login")
 
 
+HISTORY_DAYS = (30, 90)
+CHART_NOUNS = {"renders": "renders", "documents": "documents", "credits": "credits", "storage": "stored"}
+
+
 @account_required
 def overview(request: HttpRequest) -> HttpResponse:
-    account: Account = request.account
+    account: Account = selectors.account_get(account=request.account)
+    days = 90 if request.GET.get("days") == "90" else 30
+    history = selectors.usage_history(account=account, days=days)
+    steps = selectors.first_steps(account=account)
     context = {
         "account": account,
         "meters": selectors.account_usage(account=account),
+        "month": selectors.usage_this_month(account=account),
+        "days": days,
+        "history_days": HISTORY_DAYS,
+        "charts": [
+            {
+                "series": series,
+                "chart": charts.bar_chart(history.days, series.values, unit=series.unit, noun=CHART_NOUNS[series.key]),
+            }
+            for series in history.series
+        ],
+        "first_steps": None if all(step.done for step in steps) else steps,
         "keys": selectors.api_key_list(account=account),
         "new_key": request.session.pop("new_key", None),
         "notifications": selectors.notification_list(account=account, limit=5),

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import credits_charge, credits_refund
+from accounts.services import credits_charge, credits_refund, usage_count
 from core import errors, redis_client
 from core.errors import AppError
 from core.jobs import RowJob
@@ -190,6 +190,7 @@ def _process(request: DocumentRequest) -> None:
         return
     with transaction.atomic():
         if DOCUMENT_RENDER.complete(request, outputs=outputs, completed_at=timezone.now()):
+            usage_count(account=request.account, documents=1)
             request.refresh_from_db()
             _emit(request, "document.completed")
             request_finished.send(sender=DocumentRequest, request=request)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.services import credits_charge
+from accounts.services import credits_charge, usage_count
 from core import errors
 from core.errors import AppError
 from documents import renderer
@@ -97,6 +97,7 @@ def link_open(*, token: str) -> tuple[OnDemandLink, bytes | None]:
                     charged_credits=CREDITS_PER_DOCUMENT,
                     first_opened_at=now,
                 )
+                usage_count(account=locked.account, documents=1)
             OnDemandLink.objects.unscoped().filter(pk=link.pk).update(opens=F("opens") + 1, last_opened_at=now)
             link.refresh_from_db()
             if rendered_here:
