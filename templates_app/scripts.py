@@ -111,6 +111,11 @@ class Script:
     def object_count(self) -> int:
         return len(self.elements)
 
+    def input_types(self) -> dict[str, str]:
+        """What a video fills, by inputID: the declared inputs, then the ``$variables`` no input declares (text)."""
+        declared = {i.id: i.type for i in self.inputs}
+        return declared | {name: "text" for name in sorted(self.variables() - set(declared))}
+
     def element(self, element_id: str) -> Element:
         return next(e for e in self.elements if e.id == element_id)
 

@@ -14,4 +14,8 @@ urlpatterns = [
         name="document-asset-delete",
     ),
     path("documents/preview", views.preview, name="document-preview"),
+    path("documents/templates/<uuid:template_id>/generate", views.generate, name="document-generate"),
+    path("documents/requests/", views.request_rows, name="document-request-rows"),
+    path("documents/requests/<uuid:request_id>/", views.request_detail, name="document-request"),
+    path("documents/requests/<uuid:request_id>/status", views.request_status, name="document-request-status"),
 ]

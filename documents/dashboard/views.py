@@ -6,16 +6,18 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.auth import request_admit
 from accounts.dashboard.views import account_required
 from core import errors
 from core.errors import AppError
 from core.http import json_error
 from documents import renderer, selectors, services
+from documents.serializers import ContentResultSerializer
 from documents.models import DocumentRequest, DocumentTemplate
 
 STARTER_HTML = """<h1>Hello {{ fields["First Name"] }}</h1>
@@ -83,14 +85,12 @@ def _posted_template(post) -> dict[str, Any]:
     }
 
 
-@account_required
-def index(request: HttpRequest) -> HttpResponse:
-    account = request.account
+def _request_rows(request: HttpRequest) -> list[dict]:
+    """The newest requests with their live download links (the Requests table)."""
     now = timezone.now()
-    requests_ = list(selectors.request_list(account=account, limit=50))
     base = request.build_absolute_uri("/").rstrip("/")
     rows = []
-    for item in requests_:
+    for item in selectors.request_list(account=request.account, limit=50):
         expires = services.download_expires_at(item)
         live = item.status == DocumentRequest.Status.COMPLETED and expires and now < expires
         rows.append(
@@ -101,6 +101,14 @@ def index(request: HttpRequest) -> HttpResponse:
                 "urls": services.request_urls(item, base) if live else [],
             }
         )
+    return rows
+
+
+@account_required
+def index(request: HttpRequest) -> HttpResponse:
+    account = request.account
+    now = timezone.now()
+    base = request.build_absolute_uri("/").rstrip("/")
     links = [
         {"link": link, "url": f"{base}/d/{link.token}", "expired": now >= link.expires_at}
         for link in selectors.link_list(account=account, limit=50)
@@ -110,10 +118,19 @@ def index(request: HttpRequest) -> HttpResponse:
         "documents/index.html",
         {
             "templates": selectors.template_list(account=account),
-            "requests": rows,
+            "requests": _request_rows(request),
             "links": links,
         },
     )
+
+
+@account_required
+@require_GET
+def request_rows(request: HttpRequest) -> HttpResponse:
+    """The Requests table's rows alone: the index page swaps them in to stay current."""
+    response = render(request, "documents/_request_rows.html", {"requests": _request_rows(request)})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _editor(
@@ -123,6 +140,7 @@ def _editor(
     fields: list[dict],
     error: AppError | None = None,
     status: int = 200,
+    generate: dict | None = None,
 ) -> HttpResponse:
     rows = [
         {**field, "default_text": _value_text(field.get("default")), "sample_text": _value_text(field.get("sample"))}
@@ -138,6 +156,7 @@ def _editor(
             "fields": rows,
             "assets": assets,
             "error": error,
+            "generate": generate or (_generate_form(template) if template else None),
             "field_types": renderer.FIELD_TYPES,
             "page_sizes": DocumentTemplate.PageSize.values,
             "orientations": DocumentTemplate.Orientation.values,
@@ -202,8 +221,6 @@ def template_edit(request: HttpRequest, template_id) -> HttpResponse:
 
 
 def _template_or_404(request: HttpRequest, template_id) -> DocumentTemplate:
-    from django.http import Http404
-
     try:
         return selectors.template_get(account=request.account, template_id=template_id)
     except AppError:
@@ -274,5 +291,104 @@ def preview(request: HttpRequest) -> HttpResponse:
     except AppError as exc:
         return json_error(exc)
     response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- generate from the dashboard (the service behind POST /v1/content) ---------------------
+
+
+def _generate_form(template: DocumentTemplate, post=None, error: AppError | None = None) -> dict[str, Any]:
+    """The Generate card: one input per template field (its sample value, else its default,
+    prefilled), the output format and quality, and the error of the last try by field."""
+    inputs = []
+    for index, field in enumerate(template.fields):
+        prefill = field.get("sample") if field.get("sample") is not None else field.get("default")
+        inputs.append(
+            {
+                **field,
+                "key": f"field-{index}",
+                "value": post.get(f"field-{index}", "") if post is not None else _value_text(prefill),
+                "error": error.message if error is not None and error.param == field["name"] else "",
+            }
+        )
+    named = error is not None and any(item["error"] for item in inputs)
+    return {
+        "inputs": inputs,
+        "format": post.get("format", "PDF") if post is not None else "PDF",
+        "quality": post.get("quality", "Display") if post is not None else "Display",
+        "formats": list(renderer.FORMATS),
+        "qualities": renderer.QUALITIES,
+        "error": None if error is None or named else error,
+    }
+
+
+def _posted_output(post) -> renderer.Output:
+    output_format, quality = post.get("format", "PDF"), post.get("quality", "Display")
+    if output_format not in renderer.FORMATS:
+        raise AppError(errors.INVALID_REQUEST, param="Format", detail="Format is PDF, PNG or JPG")
+    if quality not in renderer.QUALITIES:
+        raise AppError(errors.INVALID_REQUEST, param="Quality", detail="Quality is Display or Print")
+    return renderer.Output(format=output_format, quality=quality)
+
+
+@account_required
+@require_POST
+def generate(request: HttpRequest, template_id) -> HttpResponse:
+    """Generate a document as ``POST /v1/content`` does (same service, credit and rate limit),
+    then go to the request's page, which opens the file once it is ready."""
+    template = _template_or_404(request, template_id)
+    try:
+        values = {}
+        for index, field in enumerate(template.fields):
+            value = _value_from_text(request.POST.get(f"field-{index}", ""), field["type"], field["name"])
+            if value is not None:
+                values[field["name"]] = value
+        output = _posted_output(request.POST)
+        request_admit(request, request.account)
+        created = services.content_request_create(
+            account=request.account, template=template, fields=values, output=output
+        )
+    except AppError as exc:
+        values = {key: getattr(template, key) for key in ("name", "html", "css", "page_size", "orientation")}
+        form = _generate_form(template, request.POST, exc)
+        return _editor(request, template, values, template.fields, status=exc.entry.http_status, generate=form)
+    return redirect("dashboard:document-request", request_id=created.request_id)
+
+
+def _request_or_404(request: HttpRequest, request_id) -> DocumentRequest:
+    try:
+        return selectors.request_get(account=request.account, request_id=request_id)
+    except AppError:
+        raise Http404("No such request") from None
+
+
+@account_required
+@require_GET
+def request_detail(request: HttpRequest, request_id) -> HttpResponse:
+    found = _request_or_404(request, request_id)
+    base = request.build_absolute_uri("/").rstrip("/")
+    return render(
+        request,
+        "documents/request.html",
+        {
+            "item": found,
+            "result": ContentResultSerializer(found, context={"base_url": base}).data,
+            "fields_json": json.dumps(found.fields, indent=2, ensure_ascii=False),
+        },
+    )
+
+
+DASHBOARD_WAIT_SECONDS = 10
+
+
+@account_required
+@require_GET
+def request_status(request: HttpRequest, request_id) -> JsonResponse:
+    """``GET /v1/content?requestId=&wait=`` for the dashboard session: the request page long-polls it."""
+    found = _request_or_404(request, request_id)
+    found = services.request_wait(request=found, seconds=DASHBOARD_WAIT_SECONDS if request.GET.get("wait") else 0)
+    base = request.build_absolute_uri("/").rstrip("/")
+    response = JsonResponse(ContentResultSerializer(found, context={"base_url": base}).data)
     response["Cache-Control"] = "no-store"
     return response

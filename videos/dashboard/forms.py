@@ -130,10 +130,7 @@ class SampleRenderForm(forms.Form):
     def __init__(self, *args, account: Account, script: Script, **kwargs):
         super().__init__(*args, **kwargs)
         self.input_types: dict[str, str] = {}
-        declared = {i.id: i.type for i in script.inputs}
-        for name in sorted(script.variables() - set(declared)):
-            declared[name] = "text"
-        for input_id, itype in declared.items():
+        for input_id, itype in script.input_types().items():
             field_name = f"input_{input_id}"
             self.input_types[field_name] = itype
             if itype == "text":
