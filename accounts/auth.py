@@ -224,6 +224,9 @@ def _principal(
     """The principal of a secret credential: from the process's cache when this exact
     credential proved itself before and nothing changed since, else ``prove()``."""
     entry = authcache.get(credential)
+    if entry is not None and not entry.key.is_active:  # a console key past its time
+        authcache.forget(credential)
+        entry = None
     if entry is not None:
         admission = _admission(entry.account, entry.key, cost)
         if admission.generation == entry.generation:
@@ -253,7 +256,7 @@ def _live_key(account: Account, raw: str) -> ApiKey | None:
         return None
     key_id, secret = parsed
     key = ApiKey.objects.for_account(account).filter(key_id=key_id, revoked_at__isnull=True).first()
-    if key is None or not secret_matches(secret, key.secret_hash):
+    if key is None or not key.is_active or not secret_matches(secret, key.secret_hash):
         return None
     return key
 
@@ -287,7 +290,7 @@ def authenticate_key(request: HttpRequest, raw: str, *, via: str, cost: int = 1)
             raise AppError(errors.UNAUTHORIZED, detail="Invalid API key")
 
         def verify(secret: str) -> ApiKey | None:
-            return key if key.revoked_at is None and secret_matches(secret, key.secret_hash) else None
+            return key if key.is_active and secret_matches(secret, key.secret_hash) else None
 
         if secret_check(request, account=key.account, secret=parsed[1], verify=verify) is None:
             raise AppError(errors.UNAUTHORIZED, detail="Invalid API key")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from accounts.secrets import new_public_id
 from core.tenancy import TenantModel
@@ -98,6 +99,9 @@ class ApiKey(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A console key: issued to one dashboard session for API Test, short-lived, listed nowhere.
+    console = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -108,7 +112,7 @@ class ApiKey(TenantModel):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and (self.expires_at is None or timezone.now() < self.expires_at)
 
 
 class Notification(TenantModel):

@@ -133,12 +133,12 @@ def first_steps(*, account: Account) -> list[FirstStep]:
 
 
 def api_key_used(*, account: Account) -> bool:
-    """Whether any key of the account authenticated an API call."""
-    return ApiKey.objects.for_account(account).filter(last_used_at__isnull=False).exists()
+    """Whether any key of the account (not API Test's console key) authenticated an API call."""
+    return ApiKey.objects.for_account(account).filter(console=False, last_used_at__isnull=False).exists()
 
 
 def api_key_list(*, account: Account) -> list[ApiKey]:
-    return list(ApiKey.objects.for_account(account).order_by("revoked_at", "-created_at"))
+    return list(ApiKey.objects.for_account(account).filter(console=False).order_by("revoked_at", "-created_at"))
 
 
 def _notifications(account: Account, unread_only: bool):

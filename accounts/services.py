@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -39,6 +39,30 @@ def api_key_create(*, account: Account, name: str) -> IssuedKey:
     key_id = new_secret()[:16]
     secret = new_secret()
     key = ApiKey.objects.create(account=account, name=name, key_id=key_id, secret_hash=hash_secret(secret))
+    return IssuedKey(key=key, raw=f"psk_{key_id}_{secret}")
+
+
+CONSOLE_KEY_TTL = timedelta(minutes=30)
+
+
+@transaction.atomic
+def console_key_issue(*, account: Account, user: User, replaces: int | None = None) -> IssuedKey:
+    """A key for one dashboard session's API Test: valid ``CONSOLE_KEY_TTL``, for this account
+    only, listed nowhere; ``replaces`` (the session's previous console key) is revoked."""
+    now = timezone.now()
+    console_keys = ApiKey.objects.for_account(account).filter(console=True)
+    if replaces is not None:
+        console_keys.filter(pk=replaces, revoked_at__isnull=True).update(revoked_at=now)
+    console_keys.filter(expires_at__lt=now - timedelta(days=1)).delete()
+    key_id, secret = new_secret()[:16], new_secret()
+    key = ApiKey.objects.create(
+        account=account,
+        name=f"API Test console of {user.email}"[:100],
+        key_id=key_id,
+        secret_hash=hash_secret(secret),
+        console=True,
+        expires_at=now + CONSOLE_KEY_TTL,
+    )
     return IssuedKey(key=key, raw=f"psk_{key_id}_{secret}")
 
 

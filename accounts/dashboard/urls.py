@@ -12,4 +12,5 @@ urlpatterns = [
     path("notifications/read", views.notifications_mark_read, name="notifications-read"),
     path("api-test/", views.api_test, name="api-test"),
     path("api/reference/", views.api_reference, name="api-reference"),
+    path("api-test/console-key", views.console_key, name="api-test-console-key"),
 ]

@@ -83,6 +83,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    _console_key_revoke(request)
     logout(request)
     return redirect("dashboard:login")
 
@@ -168,15 +169,50 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     return redirect(_safe_next(request, request.POST.get("next"), "dashboard:notifications"))
 
 
+CONSOLE_KEY = "console_key"  # the session's API Test key (its row id; the secret is kept nowhere)
+CONSOLE_OFF = "console_key_off"
+
+
+def _console_key_revoke(request: HttpRequest) -> None:
+    key_id = request.session.pop(CONSOLE_KEY, None)
+    if key_id is not None and getattr(request.user, "account_id", None):
+        services.api_key_revoke(account=request.user.account, key_id=key_id)
+
+
 @account_required
 def api_test(request: HttpRequest) -> HttpResponse:
-    """Seed 000/001's API Test page: pick a method from the IDL, execute it against /api."""
+    """Seed 000/001's API Test page: pick a method from the IDL, execute it against /api.
+
+    Each visit issues the session a fresh console key (the previous one is revoked), so
+    the page works without pasting the once-shown secret; "Revoke" ends it until asked again."""
+    console = None
+    if not request.session.get(CONSOLE_OFF):
+        console = services.console_key_issue(
+            account=request.account, user=request.user, replaces=request.session.get(CONSOLE_KEY)
+        )
+        request.session[CONSOLE_KEY] = console.key.pk
     context = {
         "account": request.account,
         "idl": rpc.idl(),
         "rpc_url": reverse("rpc"),
+        "console": console,
     }
-    return render(request, "dashboard/api_test.html", context)
+    response = render(request, "dashboard/api_test.html", context)
+    response["Cache-Control"] = "no-store"  # the page carries a live key
+    return response
+
+
+@account_required
+@require_POST
+def console_key(request: HttpRequest) -> HttpResponse:
+    """Revoke the session's console key (``action=revoke``) or have one again (``action=issue``)."""
+    if request.POST.get("action") == "revoke":
+        _console_key_revoke(request)
+        request.session[CONSOLE_OFF] = True
+        messages.success(request, "Console key revoked. Paste an API key to call the API, or issue a new console key.")
+    else:
+        request.session.pop(CONSOLE_OFF, None)
+    return redirect("dashboard:api-test")
 
 
 def _rpc_type(spec: dict, named: set[str]) -> dict:

@@ -17,8 +17,8 @@ from core import errors
 from core.errors import AppError
 from core.http import json_error
 from documents import renderer, selectors, services
-from documents.serializers import ContentResultSerializer
 from documents.models import DocumentRequest, DocumentTemplate
+from documents.serializers import ContentResultSerializer
 
 STARTER_HTML = """<h1>Hello {{ fields["First Name"] }}</h1>
 <p>Your {{ Machine }} is ready.</p>
@@ -374,6 +374,7 @@ def request_detail(request: HttpRequest, request_id) -> HttpResponse:
         {
             "item": found,
             "result": ContentResultSerializer(found, context={"base_url": base}).data,
+            "expires": services.download_expires_at(found),
             "fields_json": json.dumps(found.fields, indent=2, ensure_ascii=False),
         },
     )

@@ -40,20 +40,48 @@
   describe();
 
   var counter = 0;
+  var responsePane = document.getElementById("response-pane");
+
+  // The JSON-RPC body of the form, or null (and a message) when Params is not JSON.
+  function callBody() {
+    try {
+      return { jsonrpc: "2.0", method: iface.name + "." + select.value, params: JSON.parse(params.value || "[]"), id: counter + 1 };
+    } catch (err) {
+      responsePane.textContent = "Params are not valid JSON: " + err.message;
+      return null;
+    }
+  }
+  function callQuery(secret) {
+    return "?accountID=" + encodeURIComponent(document.getElementById("account-id").value.trim()) +
+      "&accountSecret=" + encodeURIComponent(secret);
+  }
+  function shellQuote(text) { return "'" + text.replace(/'/g, "'\\''") + "'"; }
+
+  // "Copy as cURL": the same call as a command line, with the secret left as a placeholder.
+  document.getElementById("copy-curl").addEventListener("click", function () {
+    var body = callBody();
+    if (!body) return;
+    var url = window.location.origin + window.RPC_URL + callQuery("YOUR_ACCOUNT_SECRET");
+    var command = "curl -sS -X POST " + shellQuote(url) + " \\\n  -H 'Content-Type: application/json' \\\n  -d " +
+      shellQuote(JSON.stringify(body, null, 2)) + "\n";
+    document.getElementById("curl-pane").textContent = command;
+    document.getElementById("curl-block").hidden = false;
+    var button = this;
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(command).then(function () {
+        button.textContent = "Copied";
+        window.setTimeout(function () { button.textContent = "Copy as cURL"; }, 1500);
+      }, function () { /* no clipboard permission: the command is shown below */ });
+    }
+  });
+
   document.getElementById("api-test-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var requestPane = document.getElementById("request-pane");
-    var responsePane = document.getElementById("response-pane");
-    var parsed;
-    try {
-      parsed = JSON.parse(params.value || "[]");
-    } catch (err) {
-      responsePane.textContent = "Params are not valid JSON: " + err.message;
-      return;
-    }
-    var body = { jsonrpc: "2.0", method: iface.name + "." + select.value, params: parsed, id: ++counter };
-    var query = "?accountID=" + encodeURIComponent(document.getElementById("account-id").value.trim()) +
-      "&accountSecret=" + encodeURIComponent(document.getElementById("account-secret").value.trim());
+    var body = callBody();
+    if (!body) return;
+    counter += 1;
+    var query = callQuery(document.getElementById("account-secret").value.trim());
     var text = JSON.stringify(body, null, 2);
     requestPane.textContent = "POST " + window.RPC_URL + query.replace(/accountSecret=[^&]*/, "accountSecret=•••") + "\n\n" + text;
     responsePane.textContent = "…";
