@@ -216,15 +216,24 @@ def template_edit(request: HttpRequest, template_id) -> HttpResponse:
             return _editor(request, template, values, _safe_fields(request.POST), exc, status=400)
         messages.success(request, "Template saved.")
         return redirect("dashboard:document-template", template_id=template.template_id)
-    values = {key: getattr(template, key) for key in ("name", "html", "css", "page_size", "orientation")}
+    values = _saved_values(template)
     return _editor(request, template, values, template.fields)
 
 
-def _template_or_404(request: HttpRequest, template_id) -> DocumentTemplate:
+def _or_404(selector, **lookup):
+    """What ``selector`` finds for the request's account, else the dashboard's 404 (another account's id too)."""
     try:
-        return selectors.template_get(account=request.account, template_id=template_id)
+        return selector(**lookup)
     except AppError:
-        raise Http404("No such template") from None
+        raise Http404("Not found") from None
+
+
+def _saved_values(template: DocumentTemplate) -> dict[str, str]:
+    return {key: getattr(template, key) for key in ("name", "html", "css", "page_size", "orientation")}
+
+
+def _template_or_404(request: HttpRequest, template_id) -> DocumentTemplate:
+    return _or_404(selectors.template_get, account=request.account, template_id=template_id)
 
 
 @account_required
@@ -350,17 +359,14 @@ def generate(request: HttpRequest, template_id) -> HttpResponse:
             account=request.account, template=template, fields=values, output=output
         )
     except AppError as exc:
-        values = {key: getattr(template, key) for key in ("name", "html", "css", "page_size", "orientation")}
+        values = _saved_values(template)
         form = _generate_form(template, request.POST, exc)
         return _editor(request, template, values, template.fields, status=exc.entry.http_status, generate=form)
     return redirect("dashboard:document-request", request_id=created.request_id)
 
 
 def _request_or_404(request: HttpRequest, request_id) -> DocumentRequest:
-    try:
-        return selectors.request_get(account=request.account, request_id=request_id)
-    except AppError:
-        raise Http404("No such request") from None
+    return _or_404(selectors.request_get, account=request.account, request_id=request_id)
 
 
 @account_required
