@@ -51,8 +51,8 @@ def console_key_issue(*, account: Account, user: User, replaces: int | None = No
     only, listed nowhere; ``replaces`` (the session's previous console key) is revoked."""
     now = timezone.now()
     console_keys = ApiKey.objects.for_account(account).filter(console=True)
-    if replaces is not None:
-        console_keys.filter(pk=replaces, revoked_at__isnull=True).update(revoked_at=now)
+    if replaces is not None and console_keys.filter(pk=replaces, revoked_at__isnull=True).update(revoked_at=now):
+        authcache.bump_generation()  # an UPDATE sends no post_save: every process forgets the old key now
     console_keys.filter(expires_at__lt=now - timedelta(days=1)).delete()
     key_id, secret = new_secret()[:16], new_secret()
     key = ApiKey.objects.create(
