@@ -29,6 +29,7 @@ class World:
     user_id: int
     webhook_id: str
     document_template_id: str
+    document_request_id: str
     campaign_id: str
     player_path: str
 
@@ -49,7 +50,7 @@ def world(tenant, rpc, upload, media_samples, run_jobs, django_capture_on_commit
         (user,) = make_users(tenant.account, [("ana@example.com", "Ana", "ES")])
         document_template_id = make_document_template(tenant.account)
         document_template = DocumentTemplate.objects.for_account(tenant.account).get(template_id=document_template_id)
-        document_services.content_request_create(
+        document_request = document_services.content_request_create(
             account=tenant.account, template=document_template, fields={"Name": "Ana"}
         )
         campaign = campaign_services.campaign_create(
@@ -82,6 +83,7 @@ def world(tenant, rpc, upload, media_samples, run_jobs, django_capture_on_commit
         user_id=user.pk,
         webhook_id=webhook.public_id,
         document_template_id=document_template_id,
+        document_request_id=str(document_request.request_id),
         campaign_id=campaign.public_id,
         player_path=path_of(rpc("Video_Get_Page", video["id"])["url"]),
     )

@@ -43,6 +43,7 @@ PAGES = {
     "documents": lambda w: {},
     "document-template-new": lambda w: {},
     "document-template": lambda w: {"template_id": w.document_template_id},
+    "document-request": lambda w: {"request_id": w.document_request_id},
     "campaigns": lambda w: {},
     "campaign-new": lambda w: {},
     "campaign-analytics": lambda w: {},
@@ -73,6 +74,10 @@ NOT_PAGES = {
     "document-asset-upload",
     "document-asset-delete",
     "document-preview",
+    "document-generate",
+    "document-request-rows",  # the Requests table's rows, swapped into the Documents page
+    "document-request-status",
+    "api-test-console-key",
     "campaign-progress",
     "campaign-action",
 }
