@@ -427,15 +427,21 @@
     target.addEventListener("pointercancel", up);
   }
 
-  rows.addEventListener("pointerdown", function (event) {
-    var bar = event.target.closest(".tl-bar");
-    if (!bar) return;
-    var id = bar.getAttribute("data-id"), e = element(id);
-    if (!e) return;
+  // The element whose bar or box (``selector`` carrying its id in ``attr``) the pointer pressed, selected:
+  // its id, its script object, its node as drawn selected, and whether its resize handle was pressed.
+  function pressed(event, within, selector, attr) {
+    var target = event.target.closest(selector), id = target && target.getAttribute(attr), e = id && element(id);
+    if (!e) return null;
     event.preventDefault();
-    select(id);
-    bar = rows.querySelector('.tl-bar[data-id="' + id + '"]');
-    var resizing = event.target.classList.contains("handle");
+    if (state.selected !== id) select(id);
+    return { id: id, e: e, node: within.querySelector(selector + "[" + attr + '="' + id + '"]'),
+             resizing: event.target.classList.contains("handle") };
+  }
+
+  rows.addEventListener("pointerdown", function (event) {
+    var hit = pressed(event, rows, ".tl-bar", "data-id");
+    if (!hit) return;
+    var id = hit.id, e = hit.e, bar = hit.node, resizing = hit.resizing;
     var origin = event.clientX, pps = pixelsPerSecond(), from = timesOf(e), candidates = edges(id);
     var saved = JSON.parse(JSON.stringify(state.times)), started = false;
     follow(bar, event, function (ev) {
@@ -467,13 +473,9 @@
   });
 
   boxes.addEventListener("pointerdown", function (event) {
-    var target = event.target.closest("[data-box]");
-    if (!target) return;
-    var id = target.getAttribute("data-box"), e = element(id);
-    if (!e) return;
-    event.preventDefault();
-    if (state.selected !== id) { select(id); target = boxes.querySelector('[data-box="' + id + '"]'); }
-    var resizing = event.target.classList.contains("handle");
+    var hit = pressed(event, boxes, ".box", "data-box");
+    if (!hit) return;
+    var id = hit.id, e = hit.e, target = hit.node, resizing = hit.resizing;
     var size = canvas(), scale = size[0] / boxes.clientWidth, scaleY = size[1] / boxes.clientHeight;
     var ox = event.clientX, oy = event.clientY, from = boxOf(e);
     follow(target, event, function (ev) {
