@@ -247,6 +247,19 @@ def test_budget_refuses_an_oversized_script(browser, rpc):
     assert answer.json()["error"]["data"]["reason"] == f"the script is larger than {services.MAX_SCRIPT_BYTES} bytes"
 
 
+def test_budget_stops_a_frame_that_takes_too_long(browser, rpc, monkeypatch):
+    monkeypatch.setattr(services, "FRAME_TIMEOUT_S", 0.001)
+    tid = new_template(rpc, boxed_script())["templateID"]
+    answer = post(browser, f"/templates/{tid}/editor/frame", {"script": boxed_script(), "inputMedias": name_sample()})
+    assert answer.status_code == 500
+    assert answer.json()["error"] == {
+        "code": 1012,
+        "message": "Error processing video",
+        "data": "the render timed out after 0.001 s",
+    }
+    assert answer.json()["text"] == "1012 Error processing video — the render timed out after 0.001 s"
+
+
 def test_preview_clip_is_free_range_served_cached_and_rate_limited(browser, rpc, tenant, other_tenant, monkeypatch):
     monkeypatch.setattr(services, "CLIPS_PER_MINUTE", 2)
     tid = new_template(rpc, boxed_script(), profiles=("MP4_H264_AAC_640x480_24fps",))["templateID"]
