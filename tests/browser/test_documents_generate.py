@@ -40,7 +40,8 @@ def test_generate_png_then_zoom(chromium, live_server, tenant, template, run_job
     run_jobs("documents")  # the page long-polls and shows the pages once they exist, no reload by hand
     image = page.locator("[data-zoom] img")
     expect(image).to_have_count(1, timeout=20_000)
-    page.wait_for_function("document.querySelector('[data-zoom] img').naturalWidth > 0")
+    expect(image).to_have_js_property("complete", True)  # (no wait_for_function: the page's CSP forbids eval)
+    assert image.evaluate("img => img.naturalWidth") > 0
     fitted = image.bounding_box()["width"]
     page.click("[data-zoom-step='25']")
     expect(page.locator("[data-zoom-level]")).to_have_text(re.compile(r"^\d+ %$"))
