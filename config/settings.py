@@ -73,18 +73,27 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.health.HealthzMiddleware",  # answers /healthz before the rest
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.PageMiddleware",
+]
+# What only web pages use, run by core.middleware.PageMiddleware (in this order) for pages and for any
+# request carrying the session cookie; API calls and file links without the cookie skip it.
+PAGE_MIDDLEWARE = [
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# Paths that are not web pages: machine clients (no session cookie) get no PAGE_MIDDLEWARE there.
+NON_PAGE_PATHS = ["/api"]
+NON_PAGE_PATH_PREFIXES = ["/api/", "/v1/", "/rest/", "/me/", "/d/", "/files/", "/media-files/", "/p/", "/v/"]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -133,19 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # inline with the request's nonce, nothing framed from elsewhere. API answers, files,
 # the public player pages (embeddable) and Django's own admin are left alone.
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": [  # (prefixes: "/api" would also match the dashboard's /api-test/)
-        "/api/",
-        "/v1/",
-        "/rest/",
-        "/healthz",
-        "/d/",
-        "/files/",
-        "/media-files/",
-        "/p/",
-        "/v/",
-        "/admin/",
-        "/static/",
-    ],
+    # (prefixes: "/api" would also match the dashboard's /api-test/)
+    "EXCLUDE_URL_PREFIXES": [*NON_PAGE_PATH_PREFIXES, "/healthz", "/admin/", "/static/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
@@ -303,6 +301,8 @@ SPECTACULAR_SETTINGS = {
 
 # Development convenience for the seed 004 API, which answers 401 over plain HTTP.
 ALLOW_PLAIN_HTTP_API = env.bool("ALLOW_PLAIN_HTTP_API", default=DEVELOPMENT)
+# /healthz answers from a check of the database and Redis at most this old (per process).
+HEALTHZ_CACHE_SECONDS = env.float("HEALTHZ_CACHE_SECONDS", default=1.0)
 # Webhook targets on loopback are refused unless this is set (local dev and tests).
 WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=DEVELOPMENT)
 

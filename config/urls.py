@@ -18,7 +18,6 @@ import videos.player.urls
 import webhooks.api
 import webhooks.dashboard.urls
 from campaigns.views import recipient_link_view
-from core.health import healthz
 from core.rpc import rpc_view
 from media_app.links import media_file_view
 from media_app.views import upload_view
@@ -58,7 +57,6 @@ urlpatterns = [
     path("me/", include(videos.maker.api.urlpatterns)),
     path("v/<str:project_id>/<str:filename>", public_video_view, name="maker-public"),
     path("rest/", include(personalization.api.urlpatterns)),
-    path("healthz", healthz, name="healthz"),
     *documents.downloads.urlpatterns,
     *videos.player.urls.public_urlpatterns,
     path("admin/rq/", include("django_rq.urls")),
