@@ -118,7 +118,7 @@ DATABASES = {
     "default": {
         **env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         "CONN_MAX_AGE": env.int("DB_CONN_MAX_AGE", default=60),
-        "CONN_HEALTH_CHECKS": True,
+        "CONN_HEALTH_CHECKS": env.bool("DB_CONN_HEALTH_CHECKS", default=True),
     }
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
