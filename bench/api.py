@@ -317,18 +317,40 @@ def run(database: str, args: argparse.Namespace) -> None:
         redis.wait(timeout=10)
 
 
+class _BareRequest:
+    """Marks a request of the in-process profile for the bare reference's URLconf (``bench/bare.py``)."""
+
+    urlconf = "bench.bare"
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) of another process on this machine, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def profile(args: argparse.Namespace) -> None:
-    """Where the milliseconds go, in process (Django's test client, no gunicorn): per case the
-    mean time, every SQL statement, every Redis command (MONITOR) and cProfile's top functions."""
+    """Where the CPU goes, in process (a WSGI handler called directly, as gunicorn calls it): per
+    case the CPU per request of this process and of Redis (and of the PostgreSQL backend), against
+    the bare views of ``bench/bare.py`` run through Django with no middleware; the cost of the
+    middleware (the case again through the project's URLs with none); every SQL statement, every
+    Redis command (MONITOR) and cProfile's top functions by CPU time."""
     import cProfile
+    import io
     import pstats
 
     scratch = Path(tempfile.mkdtemp(prefix="persona-profile-"))
     redis_socket = scratch / "redis.sock"
     redis_server = embedded_redis.start(redis_socket, scratch / "redis", persist=False)
+    database = args.db.split(",")[0].strip()
+    if database == "postgres":
+        database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL)
+        ensure_postgres(database_url)
+    else:
+        database_url = f"sqlite:///{scratch / 'db.sqlite3'}"
     os.environ.update(
         VAR_DIR=str(scratch),
-        DATABASE_URL=f"sqlite:///{scratch / 'db.sqlite3'}",
+        DATABASE_URL=database_url,
         REDIS_URL=f"unix://{redis_socket}",
         ALLOW_PLAIN_HTTP_API="1",
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -339,64 +361,159 @@ def profile(args: argparse.Namespace) -> None:
 
         django.setup()
         import redis
+        from django.conf import settings
+        from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
         from django.core.management import call_command
         from django.db import connection
-        from django.test import Client
-        from django.test.utils import CaptureQueriesContext
+        from django.test.utils import override_settings
 
         call_command("migrate", verbosity=0)
         data = seed()
         main = data["accounts"]["main"]
-        client = Client()
-        rows = [{"email": f"user{i}@bench.test", "first_name": f"First{i}"} for i in range(10)]
-        user_id = client.post(
-            "/rest/users", json.dumps(rows), content_type="application/json", HTTP_AUTHORIZATION=basic(main["key"])
-        ).json()[5]
+        bare_request = type("BareRequest", (_BareRequest, WSGIRequest), {})
+
+        def handler_with(middleware: list[str], *, bare: bool = False) -> WSGIHandler:
+            with override_settings(MIDDLEWARE=middleware):
+                handler = WSGIHandler()
+            if bare:
+                handler.request_class = bare_request
+            return handler
+
+        def call(handler: WSGIHandler, method: str, path: str, headers: dict[str, str], body: str) -> tuple[int, bytes]:
+            path, _, query = path.partition("?")
+            raw = body.encode()
+            environ = {
+                "REQUEST_METHOD": method,
+                "PATH_INFO": path,
+                "RAW_URI": path + (f"?{query}" if query else ""),
+                "QUERY_STRING": query,
+                "SERVER_NAME": "127.0.0.1",
+                "SERVER_PORT": "8000",
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "REMOTE_ADDR": "127.0.0.1",
+                "HTTP_HOST": "127.0.0.1:8000",
+                "wsgi.url_scheme": "http",
+                "wsgi.input": io.BytesIO(raw),
+                "CONTENT_LENGTH": str(len(raw)),
+                "CONTENT_TYPE": headers.get("Content-Type", ""),
+                **{"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()},
+            }
+            statuses = []
+            response = handler(environ, lambda status, _headers: statuses.append(status))
+            content = b"".join(response)
+            response.close()
+            return int(statuses[0].split()[0]), content
+
+        full = handler_with(list(settings.MIDDLEWARE))
+        no_middleware = handler_with([])
+        bare = handler_with([], bare=True)
+        basic_auth = {"Authorization": basic(main["key"])}
+        rows = json.dumps([{"email": f"user{i}@bench.test", "first_name": f"First{i}"} for i in range(USERS)])
+        _, created = call(full, "POST", "/rest/users", {**basic_auth, "Content-Type": "application/json"}, rows)
+        user_id = json.loads(created)[USERS // 2]
+        apikey = {"Authorization": f"ApiKey {main['key']}"}
+        json_headers = {"Content-Type": "application/json"}
+        template = {"Name": "Bench", "Html": "<p>Hello</p>"}
+        _, created = call(full, "POST", "/v1/templates", {**apikey, **json_headers}, json.dumps(template))
+        template_id = json.loads(created)["TemplateId"]
         rpc_url = f"/api?accountID={main['id']}&accountSecret={main['key']}"
-        cases = {
-            "GET /healthz": lambda: client.get("/healthz"),
-            "GET /rest/users/{id} (Basic)": lambda: client.get(
-                f"/rest/users/{user_id}", HTTP_AUTHORIZATION=basic(main["key"])
+        pk = "bare primary-key SELECT"
+        # (label, bare reference, method, path, headers, body)
+        cases = [
+            ("bare JsonResponse", None, "GET", "/json", {}, ""),
+            (pk, None, "GET", f"/pk/{user_id}", {}, ""),
+            ("GET /healthz", "bare JsonResponse", "GET", "/healthz", {}, ""),
+            ("GET /rest/users/{id} (Basic)", pk, "GET", f"/rest/users/{user_id}", basic_auth, ""),
+            (
+                "GET /rest/users/where/email=...",
+                pk,
+                "GET",
+                f"/rest/users/where/email=user{USERS // 2}%40bench.test",
+                basic_auth,
+                "",
             ),
-            "GET /v1/account (ApiKey)": lambda: client.get("/v1/account", HTTP_AUTHORIZATION=f"ApiKey {main['key']}"),
-            "JSON-RPC Video_Get": lambda: client.post(
-                rpc_url, rpc_body("Video_Get", data["videoID"]), content_type="application/json"
-            ),
-            f"JSON-RPC batch of {BATCH_SIZE} Video_Get": lambda: client.post(
-                rpc_url, rpc_body("Video_Get", data["videoID"], count=BATCH_SIZE), content_type="application/json"
-            ),
-        }
+            ("GET /v1/templates/{id} (ApiKey)", pk, "GET", f"/v1/templates/{template_id}", apikey, ""),
+            ("JSON-RPC Video_Get", pk, "POST", rpc_url, json_headers, rpc_body("Video_Get", data["videoID"])),
+            ("JSON-RPC Account_Get", pk, "POST", rpc_url, json_headers, rpc_body("Account_Get")),
+        ]
         monitor_client = redis.Redis(unix_socket_path=str(redis_socket))
-        for label, send in cases.items():
+        redis_pid = int(monitor_client.info("server")["process_id"])
+        backend_pid = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backend_pid = cursor.fetchone()[0]
+        servers = [redis_pid] + ([backend_pid] if backend_pid else [])
+
+        def measure(handler: WSGIHandler, case: tuple) -> tuple[float, float, float, int]:
+            """Per request over ``args.requests`` requests: this process's CPU ms, Redis's and
+            the database backend's CPU ms, wall ms; and the last status."""
+            _, _, method, path, headers, body = case
             for _ in range(20):
-                send()
+                call(handler, method, path, headers, body)
+            status = 0
+            servers_before = sum(_cpu_of(pid) for pid in servers)
+            cpu_before, wall_before = time.process_time(), time.perf_counter()
+            for _ in range(args.requests):
+                status, _ = call(handler, method, path, headers, body)
+            cpu = (time.process_time() - cpu_before) * 1000 / args.requests
+            wall = (time.perf_counter() - wall_before) * 1000 / args.requests
+            server = (sum(_cpu_of(pid) for pid in servers) - servers_before) * 1000 / args.requests
+            return cpu, server, wall, status
+
+        print(
+            f"\n== in process on {connection.vendor}: {args.requests} requests per figure, "
+            f"load average {os.getloadavg()[0]:.1f}. CPU ms per request: this process (x the bare "
+            "reference), Redis + database server; the same case with no middleware at all"
+        )
+        print(
+            f"{'request':<40} {'CPU ms':>7} {'x bare':>7} {'servers':>8} {'wall ms':>8} "
+            f"{'no mw':>7} {'mw ms':>7} {'status':>6}"
+        )
+        results: dict[str, float] = {}
+        for case in cases:
+            label, reference = case[0], case[1]
+            cpu, server, wall, status = measure(bare if reference is None else full, case)
+            results[label] = cpu
+            if reference is None:
+                print(f"{label:<40} {cpu:>7.3f} {'':>7} {server:>8.3f} {wall:>8.3f} {'':>7} {'':>7} {status:>6}")
+                continue
+            stripped = measure(no_middleware, case)[0]
+            print(
+                f"{label:<40} {cpu:>7.3f} {cpu / results[reference]:>7.2f} {server:>8.3f} {wall:>8.3f} "
+                f"{stripped:>7.3f} {cpu - stripped:>7.3f} {status:>6}"
+            )
+
+        queries: list[str] = []
+
+        def record(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        for label, reference, method, path, headers, body in cases:
+            if reference is None:
+                continue
             commands: list[str] = []
+            queries.clear()
             with monitor_client.monitor() as monitor:
-                with CaptureQueriesContext(connection) as queries:
-                    send()
+                with connection.execute_wrapper(record):
+                    call(full, method, path, headers, body)
                 monitor_client.echo("bench-end")
                 while (command := monitor.next_command()["command"]) != "ECHO bench-end":
                     commands.append(command[:90])
-            profiler = cProfile.Profile()
-            began = time.perf_counter()
+            profiler = cProfile.Profile(time.process_time)
             profiler.enable()
             for _ in range(args.requests):
-                send()
+                call(full, method, path, headers, body)
             profiler.disable()
-            mean_ms = (time.perf_counter() - began) * 1000 / args.requests
-            print(f"\n== {label}: {mean_ms:.2f} ms per request in process (under cProfile)")
-            print(f"SQL ({len(queries)}):")
+            print(f"\n== {label}: SQL ({len(queries)}), Redis ({len(commands)})")
             for query in queries:
-                print(f"  {query['time']}s {query['sql'][:150]}")
-            print(f"Redis ({len(commands)}):")
+                print(f"  SQL {query[:150]}")
             for command in commands:
-                print(f"  {command}")
-            stats = pstats.Stats(profiler)
-            stats.sort_stats("cumulative").print_stats(
-                r"(accounts|core|personalization|videos|axes|rest_framework"
-                r"|django/(db|core/cache|middleware|contrib))",
-                25,
-            )
+                print(f"  Redis {command}")
+            if args.dump:
+                profiler.dump_stats(Path(args.dump) / f"{re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')}.prof")
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
     finally:
         redis_server.terminate()
         redis_server.wait(timeout=10)
@@ -410,8 +527,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per case")
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
-        "--profile", action="store_true", help="in process on SQLite: SQL, Redis commands and cProfile per case"
+        "--profile",
+        action="store_true",
+        help="in process (the first --db): CPU per request against bare and without middleware, SQL, Redis, cProfile",
     )
+    parser.add_argument("--dump", help="with --profile: a directory to write each case's cProfile stats to")
+    parser.add_argument("--top", type=int, default=25, help="with --profile: cProfile's top functions per case")
     args = parser.parse_args()
     if args.seed:
         import django
