@@ -1,4 +1,6 @@
-"""Public downloads of documents: no API key, the signed or random token is the credential."""
+"""Public downloads of documents: no API key, the signed or random token is the credential.
+Each download counts against the owning account's plan rate limit, like its API calls
+(``RateLimit-*`` headers; 429 with ``Retry-After`` beyond it), before anything is read or rendered."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from accounts.auth import request_admit
 from core.errors import AppError
 from core.http import json_error, ranged_file_response, stored_file_response
 from documents import services
@@ -18,7 +21,8 @@ from documents import services
 def file_download(request: HttpRequest, token: str) -> HttpResponse:
     """``/v1/files/<signed token>``: an output of a completed request, for 30 minutes."""
     try:
-        entry = services.download_open(token=token)
+        account, entry = services.download_open(token=token)
+        request_admit(request, account)
     except AppError as exc:
         return json_error(exc)
     return stored_file_response(
@@ -34,7 +38,9 @@ def file_download(request: HttpRequest, token: str) -> HttpResponse:
 def link_download(request: HttpRequest, token: str) -> HttpResponse:
     """``/d/<token>``: the on-demand document (rendered on the first open, then from the cache)."""
     try:
-        link, data = services.link_open(token=token)
+        link = services.link_get(token=token)
+        request_admit(request, link.account)
+        link, data = services.link_open(link=link)
     except AppError as exc:
         return json_error(exc)
     if data is not None:  # rendered by this request

@@ -3,9 +3,14 @@
 import json
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from accounts import services
 from conftest import make_tenant
+from documents import services as document_services
+from documents.models import DocumentRequest
 
 
 @pytest.fixture
@@ -68,3 +73,27 @@ def test_a_plan_without_limit_sends_no_ratelimit_headers(client, tenant):
     plan.save()
     response = client.get("/v1/account", **tenant.auth_headers())
     assert response.status_code == 200 and "RateLimit-Limit" not in response
+
+
+def test_document_downloads_and_on_demand_links_count_too(client, small):
+    template = document_services.template_create(account=small.account, name="Note", html="<p>Hello</p>", fields=[])
+    link = document_services.link_create(account=small.account, template=template, fields={})
+    key = f"documents/{small.account.public_id}/note.pdf"
+    default_storage.save(key, ContentFile(b"%PDF-1.4 stored"))
+    document = DocumentRequest.objects.create(
+        account=small.account,
+        template=template,
+        status=DocumentRequest.Status.COMPLETED,
+        completed_at=timezone.now(),
+        outputs=[{"name": "note.pdf", "key": key, "content_type": "application/pdf", "size": 15}],
+    )
+    file_url = document_services.request_urls(document)[0]
+    opens = [f"/d/{link.token}", file_url, f"/d/{link.token}", file_url, file_url]
+    for remaining, url in zip(range(4, -1, -1), opens, strict=True):
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        assert response["RateLimit-Limit"] == "5" and response["RateLimit-Remaining"] == str(remaining)
+    for url in (f"/d/{link.token}", file_url):
+        refused = client.get(url)
+        assert refused.status_code == 429 and refused.json()["error"]["type"] == "rate_limit_error"
+        assert 0 < int(refused["Retry-After"]) <= 61

@@ -13,7 +13,7 @@ from documents.services.content import (
     request_urls,
     request_wait,
 )
-from documents.services.links import link_create, link_open, links_create
+from documents.services.links import link_create, link_get, link_open, links_create
 from documents.services.rendering import CREDITS_PER_DOCUMENT, specs_of
 from documents.services.templates import (
     ASSET_NAME_PATTERN,
@@ -38,6 +38,7 @@ __all__ = [
     "download_open",
     "enqueue_render",
     "link_create",
+    "link_get",
     "link_open",
     "links_create",
     "request_urls",

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Account
 from accounts.services import credits_charge, credits_refund, usage_count
 from core import errors, redis_client
 from core.errors import AppError
@@ -96,8 +97,9 @@ def download_expires_at(request: DocumentRequest):
     return request.completed_at + DOWNLOAD_TTL if request.completed_at else None
 
 
-def download_open(*, token: str) -> dict:
-    """The output a signed token names: ``{"name", "key", "content_type", "size"}``; 404, or 410 once expired."""
+def download_open(*, token: str) -> tuple[Account, dict]:
+    """The account and the output a signed token names (``{"name", "key", "content_type", "size"}``);
+    404, or 410 once expired."""
     claims = link_claims(
         FILES_LINK,
         token,
@@ -105,14 +107,16 @@ def download_open(*, token: str) -> dict:
         expired_detail="This download link expired 30 minutes after the document was ready",
     )
     index = claims.get("i")
-    request = DocumentRequest.objects.unscoped().filter(request_id=claims.get("r")).first()
+    request = (
+        DocumentRequest.objects.unscoped().select_related("account__plan").filter(request_id=claims.get("r")).first()
+    )
     if (
         request is None
         or request.status != DocumentRequest.Status.COMPLETED
         or not (isinstance(index, int) and 0 <= index < len(request.outputs))
     ):
         raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown link")
-    return request.outputs[index]
+    return request.account, request.outputs[index]
 
 
 def _emit(request: DocumentRequest, event: str) -> None:

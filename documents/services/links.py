@@ -67,18 +67,23 @@ def _lifetime(link: OnDemandLink) -> str:
     return "1 day" if days == 1 else f"{days} days"
 
 
-def link_open(*, token: str) -> tuple[OnDemandLink, bytes | None]:
-    """The link's document: ``(link, pdf bytes)`` on the first open (rendered and charged now),
-    ``(link, None)`` afterwards — the caller streams ``link.cached_key``. 404 / 410 when expired.
+def link_get(*, token: str) -> OnDemandLink:
+    """The link a token names, with its template and its account's plan: 404, or 410 once expired."""
+    link = OnDemandLink.objects.unscoped().select_related("template", "account__plan").filter(token=token).first()
+    if link is None:
+        raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown link")
+    if timezone.now() >= link.expires_at:
+        raise AppError(errors.GONE, detail=f"This link expired {_lifetime(link)} after it was created")
+    return link
+
+
+def link_open(*, link: OnDemandLink) -> tuple[OnDemandLink, bytes | None]:
+    """The document of a link (from :func:`link_get`): ``(link, pdf bytes)`` on the first open
+    (rendered and charged now), ``(link, None)`` afterwards — the caller streams ``link.cached_key``.
 
     The render runs before any transaction, in a killable child (``isolation``); only
     the charge and the cache row are written under the row lock."""
     now = timezone.now()
-    link = OnDemandLink.objects.unscoped().select_related("template", "account").filter(token=token).first()
-    if link is None:
-        raise AppError(errors.NOT_FOUND_ERROR, detail="Unknown link")
-    if now >= link.expires_at:
-        raise AppError(errors.GONE, detail=f"This link expired {_lifetime(link)} after it was created")
     if not link.cached_key:
         if link.account.credits < CREDITS_PER_DOCUMENT:
             raise AppError(errors.NO_CREDIT, detail=f"No credit: {CREDITS_PER_DOCUMENT} needed")
