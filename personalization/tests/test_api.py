@@ -597,3 +597,33 @@ def test_too_large_body_is_413(rest):
 def test_bodies_the_database_cannot_store_are_400(rest, account, body, message):
     assert rest.error("POST", "users", body).startswith(message)
     assert not VisitorUser.objects.for_account(account).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_escaped_operators_mean_the_same_under_gunicorn_as_under_the_test_client(gunicorn_server, tenant):
+    """``%21`` (!), ``%3D`` (=) and ``%26`` (&) inside a where-condition are literal text, never the
+    operator or the AND they spell: gunicorn's RAW_URI and the test client's REQUEST_URI agree."""
+    rest = Rest(tenant)
+    names = ["Tom!", "a=b", "a&email=b@x.test", "Tom", "a"]
+    ids = rest.ok("POST", "users", [{"email": f"{i}@x.test", "first_name": name} for i, name in enumerate(names)])
+    paths = {
+        "users/where/first_name=Tom%21/column/id": [ids[0]],
+        "users/where/first_name!=Tom%21/column/id": [ids[1], ids[2], ids[3], ids[4]],
+        "users/where/first_name%21=Tom/column/id": None,  # "first_name!" is no column: 400
+        "users/where/first_name=a%3Db/column/id": [ids[1]],
+        "users/where/first_name=a%26email=b@x.test/column/id": [ids[2]],
+        "users/where/first_name=a&email=4@x.test/column/id": [ids[4]],  # a real AND
+        "users/where/first_name:Tom%21,a%3Db/column/id": [ids[0], ids[1]],
+    }
+    with httpx.Client(base_url=gunicorn_server, auth=_basic(tenant), timeout=30) as http:
+        for path, expected in paths.items():
+            # httpx would normalise the escapes; the raw bytes of the path go on the request line.
+            served = http.get(
+                httpx.URL(gunicorn_server + "/rest/users"), extensions={"target": f"/rest/{path}".encode()}
+            )
+            local = rest("GET", path)
+            assert (served.status_code, served.text) == (local.status_code, local.content.decode()), path
+            if expected is None:
+                assert served.status_code == 400, (path, served.text)
+            else:
+                assert served.json() == expected, (path, served.text)
