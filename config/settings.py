@@ -91,6 +91,9 @@ PAGE_MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# The admin's and django-axes' checks look for their middleware in MIDDLEWARE itself; PageMiddleware runs
+# them for every page (the admin included), so those checks do not apply.
+SILENCED_SYSTEM_CHECKS = ["admin.E408", "admin.E409", "admin.E410", "axes.W002"]
 # Paths that are not web pages: machine clients (no session cookie) get no PAGE_MIDDLEWARE there.
 NON_PAGE_PATHS = ["/api"]
 NON_PAGE_PATH_PREFIXES = ["/api/", "/v1/", "/rest/", "/me/", "/d/", "/files/", "/media-files/", "/p/", "/v/"]

@@ -3,6 +3,7 @@ answers before the stack from a short-lived check."""
 
 import base64
 
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -60,3 +61,9 @@ def test_healthz_checks_every_time_when_not_cached(db):
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/healthz").status_code == 200
         assert [query["sql"] for query in queries] == ["SELECT 1"]
+
+
+def test_management_commands_pass_the_system_checks():
+    """Workers and `make run` start through manage.py, whose checks look for the admin's and axes'
+    middleware in settings.MIDDLEWARE; PageMiddleware runs them."""
+    call_command("check", fail_level="WARNING")
