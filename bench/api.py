@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from _common import ROOT, bench_plan, ensure_postgres, free_port
+from _common import ROOT, Workspace, bench_plan, ensure_postgres, free_port
 
 sys.path.insert(0, str(ROOT))
 
@@ -339,35 +339,19 @@ def profile(args: argparse.Namespace) -> None:
     import io
     import pstats
 
-    scratch = Path(tempfile.mkdtemp(prefix="persona-profile-"))
-    redis_socket = scratch / "redis.sock"
-    redis_server = embedded_redis.start(redis_socket, scratch / "redis", persist=False)
     database = args.db.split(",")[0].strip()
+    env = {"ALLOW_PLAIN_HTTP_API": "1", "LOG_LEVEL": "ERROR"}
     if database == "postgres":
-        database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL)
-        ensure_postgres(database_url)
-    else:
-        database_url = f"sqlite:///{scratch / 'db.sqlite3'}"
-    os.environ.update(
-        VAR_DIR=str(scratch),
-        DATABASE_URL=database_url,
-        REDIS_URL=f"unix://{redis_socket}",
-        ALLOW_PLAIN_HTTP_API="1",
-        DJANGO_SETTINGS_MODULE="config.settings",
-        LOG_LEVEL="ERROR",
-    )
-    try:
-        import django
-
-        django.setup()
+        env["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL)
+        ensure_postgres(env["DATABASE_URL"])
+    with Workspace("api-profile", **env) as workspace:
+        workspace.setup_django()
         import redis
         from django.conf import settings
         from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
-        from django.core.management import call_command
         from django.db import connection
         from django.test.utils import override_settings
 
-        call_command("migrate", verbosity=0)
         data = seed()
         main = data["accounts"]["main"]
         bare_request = type("BareRequest", (_BareRequest, WSGIRequest), {})
@@ -436,7 +420,7 @@ def profile(args: argparse.Namespace) -> None:
             ("JSON-RPC Video_Get", pk, "POST", rpc_url, json_headers, rpc_body("Video_Get", data["videoID"])),
             ("JSON-RPC Account_Get", pk, "POST", rpc_url, json_headers, rpc_body("Account_Get")),
         ]
-        monitor_client = redis.Redis(unix_socket_path=str(redis_socket))
+        monitor_client = redis.Redis.from_url(settings.REDIS_URL)
         redis_pid = int(monitor_client.info("server")["process_id"])
         backend_pid = None
         if connection.vendor == "postgresql":
@@ -514,9 +498,6 @@ def profile(args: argparse.Namespace) -> None:
             if args.dump:
                 profiler.dump_stats(Path(args.dump) / f"{re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')}.prof")
             pstats.Stats(profiler).sort_stats("tottime").print_stats(args.top)
-    finally:
-        redis_server.terminate()
-        redis_server.wait(timeout=10)
 
 
 def main() -> int:
