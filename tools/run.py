@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from tools import embedded_redis
@@ -37,6 +38,15 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def listen_env(environ: Mapping[str, str]) -> dict[str, str]:
+    """The children's environment: ``PORT`` (8000 by default) and, unless set, ``PUBLIC_BASE_URL``
+    following it, so links in webhook payloads and player pages point where this server listens."""
+    env = dict(environ)
+    port = env.setdefault("PORT", "8000")
+    env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
+    return env
+
+
 def _stop(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -44,8 +54,9 @@ def _stop(signum, frame) -> None:
 def main() -> int:
     signal.signal(signal.SIGTERM, _stop)  # stop the children on `kill` too, not only on Ctrl-C
     VAR.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
+    env = listen_env(os.environ)
     env.setdefault("SECRET_KEY", _secret_key())
+    port = env["PORT"]
     children: list[subprocess.Popen] = []
     if "REDIS_URL" not in env:
         socket_path = VAR / "redis.sock"
@@ -60,7 +71,6 @@ def main() -> int:
         manage("migrate", "--no-input", "-v", "0")
         manage("collectstatic", "--no-input", "-v", "0")
         manage("demo_setup")
-        port = env.get("PORT", "8000")
         workers = env.get("WEB_CONCURRENCY", "2")
         commands = [
             [
