@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.defaults import page_not_found, server_error
 from rest_framework import exceptions as drf
 from rest_framework import parsers, serializers
@@ -104,10 +105,15 @@ def not_found_page(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error_page(request: HttpRequest) -> HttpResponse:
+    request_id = getattr(request, "request_id", "-")
     if request.path.startswith(API_PREFIXES):
-        request_id = getattr(request, "request_id", "-")
         return json_error(AppError(errors.INTERNAL_ERROR, detail=f"Internal Error (request id {request_id})"))
-    return server_error(request)
+    try:
+        # With the request: the page has the dashboard's navigation (which reads the database).
+        return render(request, "500.html", {"request_id": request_id}, status=500)
+    except Exception:  # noqa: BLE001 - the database may be what failed: the page without navigation
+        logger.warning("the 500 page could not be drawn with its navigation", exc_info=True)
+        return server_error(request)
 
 
 def page_params(request, *, default_limit: int = 20, max_limit: int = 100) -> tuple[int, int]:
