@@ -121,6 +121,13 @@ def other_account(other_tenant) -> Account:
     return other_tenant.account
 
 
+@pytest.fixture
+def logged_in(client, tenant) -> Client:
+    """The Django test client with the tenant's owner logged in to the dashboard."""
+    client.force_login(tenant.user)
+    return client
+
+
 class RpcCaller:
     """Calls /api as a tenant; ``call`` returns the result or the error object."""
 

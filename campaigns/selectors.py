@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from accounts.models import Account
 from campaigns import links
@@ -44,8 +44,23 @@ def campaign_counts(campaign: Campaign) -> dict[str, int]:
     return dict.fromkeys(Recipient.Status.values, 0) | {row["status"]: row["n"] for row in rows}
 
 
-def campaign_list(*, account: Account, offset: int = 0, limit: int = 20) -> tuple[int, list[Campaign]]:
+def campaign_list(
+    *,
+    account: Account,
+    status: str | None = None,
+    mode: str | None = None,
+    search: str = "",
+    offset: int = 0,
+    limit: int = 20,
+) -> tuple[int, list[Campaign]]:
+    """Newest first; ``search`` matches the name or the id."""
     campaigns = Campaign.objects.for_account(account)
+    if status is not None:
+        campaigns = campaigns.filter(status=status)
+    if mode is not None:
+        campaigns = campaigns.filter(mode=mode)
+    if search:
+        campaigns = campaigns.filter(Q(name__icontains=search) | Q(public_id=search.lower()))
     return campaigns.count(), list(campaigns[offset : offset + limit])
 
 

@@ -195,3 +195,32 @@ class AppError(Exception):
                 "number": self.entry.code,  # the catalogue number (the video API's code for the same error)
             }
         }
+
+
+# What a person calls the keys an error's ``data`` names (a script's element, a media, an input, ...).
+_DATA_NAMES = {
+    "element": "element",
+    "mediaID": "media",
+    "inputID": "input",
+    "url": "URL",
+    "templateIDs": "templates",
+    "videoID": "video",
+}
+
+
+def describe(data: Any) -> str:
+    """An error's ``data`` in words: ``element “logo” (media “5f…”): media deleted``, never a Python repr."""
+    if data is None:
+        return ""
+    if isinstance(data, dict):
+        named = []
+        for key, value in data.items():
+            if key == "reason" or value is None or value == "":
+                continue
+            shown = ", ".join(f"“{v}”" for v in value) if isinstance(value, (list, tuple)) else f"“{value}”"
+            named.append(f"{_DATA_NAMES.get(key, key)} {shown}")
+        reason = data.get("reason")
+        return ", ".join(named) + (f": {reason}" if reason and named else str(reason or ""))
+    if isinstance(data, (list, tuple)):
+        return ", ".join(map(str, data))
+    return str(data)

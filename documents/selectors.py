@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from core import errors
 from core.errors import AppError
@@ -18,9 +18,16 @@ def _uuid(value: object) -> uuid.UUID | None:
         return None
 
 
-def template_list(*, account) -> QuerySet[DocumentTemplate]:
+def template_list(*, account, search: str = "") -> QuerySet[DocumentTemplate]:
+    """The account's templates with their assets; ``search`` matches the name or the TemplateId."""
     assets = DocumentAsset.objects.for_account(account)
-    return DocumentTemplate.objects.for_account(account).prefetch_related(Prefetch("assets", queryset=assets))
+    templates = DocumentTemplate.objects.for_account(account).prefetch_related(Prefetch("assets", queryset=assets))
+    if search:
+        key = _uuid(search)
+        templates = templates.filter(
+            Q(name__icontains=search) | Q(template_id=key) if key else Q(name__icontains=search)
+        )
+    return templates
 
 
 def asset_list(*, template: DocumentTemplate) -> list[DocumentAsset]:
@@ -40,8 +47,17 @@ def template_get(*, account, template_id: object, param: str = "TemplateId") -> 
     return template
 
 
-def request_list(*, account, limit: int = 100) -> QuerySet[DocumentRequest]:
-    return DocumentRequest.objects.for_account(account).select_related("template")[:limit]
+def request_list(
+    *, account, statuses: list[str] | None = None, template_id: object = None
+) -> QuerySet[DocumentRequest]:
+    """Newest first; ``statuses`` and ``template_id`` narrow it (an unknown template id matches nothing)."""
+    requests = DocumentRequest.objects.for_account(account).select_related("template")
+    if statuses:
+        requests = requests.filter(status__in=statuses)
+    if template_id is not None:
+        key = _uuid(template_id)
+        requests = requests.filter(template__template_id=key) if key else requests.none()
+    return requests
 
 
 def request_get(*, account, request_id: object, param: str = "requestId") -> DocumentRequest:
@@ -52,5 +68,5 @@ def request_get(*, account, request_id: object, param: str = "requestId") -> Doc
     return found
 
 
-def link_list(*, account, limit: int = 100) -> QuerySet[OnDemandLink]:
-    return OnDemandLink.objects.for_account(account).select_related("template")[:limit]
+def link_list(*, account) -> QuerySet[OnDemandLink]:
+    return OnDemandLink.objects.for_account(account).select_related("template")

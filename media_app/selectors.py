@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from accounts.models import Account
 from core import errors
 from core.errors import AppError
@@ -16,11 +18,22 @@ def media_get(*, account: Account, media_id: str) -> MediaFile:
 
 
 def media_list(
-    *, account: Account, offset: int = 0, limit: int = 50, kind: str | None = None, per_video: bool = False
+    *,
+    account: Account,
+    offset: int = 0,
+    limit: int = 50,
+    kind: str | None = None,
+    per_video: bool = False,
+    search: str = "",
 ) -> tuple[int, list[MediaFile]]:
+    """The library, newest first; ``search`` matches the file name, the description or the id."""
     queryset = MediaFile.objects.for_account(account).filter(per_video=per_video)
     if kind:
         queryset = queryset.filter(kind=kind)
+    if search:
+        queryset = queryset.filter(
+            Q(filename__icontains=search) | Q(description__icontains=search) | Q(public_id=search.lower())
+        )
     return queryset.count(), list(queryset[offset : offset + limit])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from accounts.models import Account
 from core import errors
 from core.errors import AppError
@@ -15,9 +17,23 @@ def template_get(*, account: Account, template_id: str) -> VideoTemplate:
     return template
 
 
-def template_list(*, account: Account, offset: int = 0, limit: int = 50) -> tuple[int, list[VideoTemplate]]:
+def template_list(
+    *, account: Account, status: str | None = None, search: str = "", offset: int = 0, limit: int = 50
+) -> tuple[int, list[VideoTemplate]]:
+    """The account's video templates, newest first; ``search`` matches the name, the description or the id."""
     queryset = VideoTemplate.objects.for_account(account)
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    if search:
+        queryset = queryset.filter(
+            Q(name__icontains=search) | Q(description__icontains=search) | Q(public_id=search.lower())
+        )
     return queryset.count(), list(queryset[offset : offset + limit])
+
+
+def template_names(*, account: Account) -> list[tuple[str, str]]:
+    """(templateID, name) of every video template of the account, by name: the dashboard's template pickers."""
+    return list(VideoTemplate.objects.for_account(account).order_by("name", "id").values_list("public_id", "name"))
 
 
 def template_count(*, account: Account) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Account
@@ -34,11 +35,22 @@ def video_map(*, account: Account, video_ids: list[str]) -> dict[str, Video]:
 
 
 def video_list(
-    *, account: Account, template_id: str | None = None, offset: int = 0, limit: int = 50
+    *,
+    account: Account,
+    template_id: str | None = None,
+    status: str | None = None,
+    search: str = "",
+    offset: int = 0,
+    limit: int = 50,
 ) -> tuple[int, list[Video]]:
+    """The account's videos, newest first; ``search`` matches the name or the id."""
     queryset = Video.objects.for_account(account)
     if template_id is not None:
         queryset = queryset.filter(template_public_id=template_id)
+    if status is not None:
+        queryset = queryset.filter(status=status)
+    if search:
+        queryset = queryset.filter(Q(name__icontains=search) | Q(public_id=search.lower()))
     return queryset.count(), _owned_by(account, list(queryset[offset : offset + limit]))
 
 

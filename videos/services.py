@@ -226,10 +226,17 @@ def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, in
             if media.duration_ms:
                 durations[key] = media.duration_ms / 1000
 
+        def drawn_by(key: str) -> str:
+            """The elements drawing the media or input ``key``: what a failure names first."""
+            return ", ".join(e.id for e in script.elements if e.source is not None and e.source.key == key)
+
         for media_id in script.media_ids():
             media = MediaFile.objects.for_account(account).filter(public_id=media_id, per_video=False).first()
             if media is None:
-                raise AppError(errors.ERROR_DOWNLOADING_MEDIAS, data={"mediaID": media_id, "reason": "media deleted"})
+                raise AppError(
+                    errors.ERROR_DOWNLOADING_MEDIAS,
+                    data={"element": drawn_by(media_id), "mediaID": media_id, "reason": "media deleted"},
+                )
             local(media, media_id)
         for item in video.input_medias:
             input_id = item["inputID"]
@@ -239,11 +246,21 @@ def _render_files(video: Video, workdir: Path) -> tuple[list[dict], str, int, in
                 media = usable_media(account=account, template=template, media_id=item["mediaID"])
                 if media is None:
                     raise AppError(
-                        errors.ERROR_DOWNLOADING_MEDIAS, data={"mediaID": item["mediaID"], "reason": "media deleted"}
+                        errors.ERROR_DOWNLOADING_MEDIAS,
+                        data={
+                            "element": drawn_by(input_id),
+                            "inputID": input_id,
+                            "mediaID": item["mediaID"],
+                            "reason": "media deleted",
+                        },
                     )
                 local(media, input_id)
             else:
-                path, info = fetch.download(item["http"], workdir / f"input-{input_id}", expected=item["type"])
+                try:
+                    path, info = fetch.download(item["http"], workdir / f"input-{input_id}", expected=item["type"])
+                except AppError as exc:
+                    exc.data = {"element": drawn_by(input_id), "inputID": input_id, **(exc.data or {})}
+                    raise
                 paths[input_id] = path
                 if info.duration_ms:
                     durations[input_id] = info.duration_ms / 1000
@@ -361,21 +378,12 @@ def _emit(video: Video, event: str) -> None:
     )
 
 
-_DETAIL_NAMES = {"element": "element", "mediaID": "media", "inputID": "input", "url": "URL"}
-
-
 def failure_text(exc: AppError) -> str:
     """What the customer reads about a failed render: the catalogue message and what failed, in their terms.
 
     Details are the script's own names (element, media, input, URL) and a reason, never a Python repr.
     """
-    detail = exc.data if exc.data is not None else exc.detail
-    if isinstance(detail, dict):
-        named = [f"{_DETAIL_NAMES[key]} “{value}”" for key, value in detail.items() if key in _DETAIL_NAMES]
-        named += [f"{key} {value}" for key, value in detail.items() if key not in _DETAIL_NAMES and key != "reason"]
-        detail = ", ".join(named) + (f": {detail['reason']}" if detail.get("reason") else "")
-    elif isinstance(detail, (list, tuple)):
-        detail = ", ".join(map(str, detail))
+    detail = errors.describe(exc.data) if exc.data is not None else exc.detail
     return f"{exc.entry.message}: {detail}" if detail else exc.entry.message
 
 

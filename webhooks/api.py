@@ -108,13 +108,8 @@ class WebhookDeliveriesView(APIView):
         account = account_of(request)
         webhook = services.webhook_get(account=account, webhook_id=webhook_id)
         offset, limit = page_params(request)
-        items = selectors.delivery_list(account=account, webhook=webhook, offset=offset, limit=limit)
-        return Response(
-            {
-                "total": selectors.delivery_count(account=account, webhook=webhook),
-                "items": [delivery_json(d) for d in items],
-            }
-        )
+        total, items = selectors.delivery_list(account=account, webhook=webhook, offset=offset, limit=limit)
+        return Response({"total": total, "items": [delivery_json(d) for d in items]})
 
 
 class DeliveryRedeliverView(APIView):

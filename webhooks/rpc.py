@@ -69,11 +69,8 @@ def webhook_rotate_secret(ctx: rpc.Context, webhook_id: str) -> dict:
 def webhook_deliveries(ctx: rpc.Context, webhook_id: str, offset: int | None, limit: int | None) -> dict:
     webhook = services.webhook_get(account=ctx.account, webhook_id=webhook_id)
     offset, limit = rpc.page_bounds(offset, limit, default=20)
-    items = selectors.delivery_list(account=ctx.account, webhook=webhook, offset=offset, limit=limit)
-    return {
-        "total": selectors.delivery_count(account=ctx.account, webhook=webhook),
-        "items": [delivery_json(d) for d in items],
-    }
+    total, items = selectors.delivery_list(account=ctx.account, webhook=webhook, offset=offset, limit=limit)
+    return {"total": total, "items": [delivery_json(d) for d in items]}
 
 
 @rpc.method(

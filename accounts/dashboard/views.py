@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import charts, selectors, services
+from accounts.dashboard.errors import error_html
+from accounts.dashboard.listing import Filter, Listing
 from accounts.models import Account
 from core import errors, rpc
 from core.errors import AppError
@@ -135,7 +137,7 @@ def key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     try:
         key = services.api_key_revoke(account=request.account, key_id=key_id)
     except AppError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_html(exc))
     else:
         messages.success(request, f"Key “{key.name}” revoked.")
     return redirect(reverse("dashboard:overview") + "#keys")
@@ -143,21 +145,13 @@ def key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
 
 @account_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    unread_only = request.GET.get("unread") == "1"
-    page = max(int(request.GET.get("page", "1")) if request.GET.get("page", "1").isdigit() else 1, 1)
-    per_page = 25
-    total = selectors.notification_count(account=request.account, unread_only=unread_only)
+    listing = Listing(request, noun="notification", search=None, filters=[Filter("unread", "Show", [("1", "Unread")])])
+    unread_only = listing.value("unread") == "1"
     items = selectors.notification_list(
-        account=request.account, unread_only=unread_only, offset=(page - 1) * per_page, limit=per_page
+        account=request.account, unread_only=unread_only, offset=listing.offset, limit=listing.limit
     )
-    context = {
-        "items": items,
-        "unread_only": unread_only,
-        "page": page,
-        "has_next": page * per_page < total,
-        "total": total,
-    }
-    return render(request, "dashboard/notifications.html", context)
+    listing.fill(selectors.notification_count(account=request.account, unread_only=unread_only), items)
+    return render(request, "dashboard/notifications.html", {"listing": listing, "items": listing.items})
 
 
 @account_required

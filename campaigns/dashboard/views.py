@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.dashboard.errors import error_html
+from accounts.dashboard.listing import Filter, Listing, choices_of
 from accounts.dashboard.views import account_required
 from campaigns import links, selectors, services
 from campaigns.models import Campaign, Recipient
@@ -35,10 +36,25 @@ def _campaign_or_404(request: HttpRequest, campaign_id: str) -> Campaign:
 
 @account_required
 def campaign_index(request: HttpRequest) -> HttpResponse:
-    _, campaigns = selectors.campaign_list(account=request.account, offset=0, limit=100)
-    return render(
-        request, "dashboard/campaigns/list.html", {"campaigns": [selectors.campaign_json(c) for c in campaigns]}
+    listing = Listing(
+        request,
+        noun="campaign",
+        search="Name or id",
+        filters=[
+            Filter("status", "Status", choices_of(Campaign.Status)),
+            Filter("mode", "Mode", choices_of(Campaign.Mode)),
+        ],
     )
+    total, campaigns = selectors.campaign_list(
+        account=request.account,
+        status=listing.value("status"),
+        mode=listing.value("mode"),
+        search=listing.search,
+        offset=listing.offset,
+        limit=listing.limit,
+    )
+    listing.fill(total, [selectors.campaign_json(c) for c in campaigns])
+    return render(request, "dashboard/campaigns/list.html", {"listing": listing})
 
 
 @account_required
@@ -102,20 +118,25 @@ def progress(campaign: Campaign) -> dict:
 @account_required
 def campaign_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
     campaign = _campaign_or_404(request, campaign_id)
-    status = request.GET.get("status", "")
-    recipients = Recipient.objects.for_account(request.account).filter(campaign=campaign)
-    if status in Recipient.Status.values:
-        recipients = recipients.filter(status=status)
-    page = Paginator(recipients.select_related("video", "document_request", "document_link").order_by("id"), PER_PAGE)
-    page_obj = page.get_page(request.GET.get("page"))
-    rows = [selectors.recipient_json(campaign, r) for r in page_obj.object_list]
+    listing = Listing(
+        request,
+        noun="recipient",
+        per_page=PER_PAGE,
+        search=None,
+        filters=[Filter("status", "Status", choices_of(Recipient.Status))],
+    )
+    _, total, recipients = selectors.recipient_page(
+        account=request.account,
+        campaign_id=campaign.public_id,
+        status=listing.value("status"),
+        offset=listing.offset,
+        limit=listing.limit,
+    )
+    listing.fill(total, [selectors.recipient_json(campaign, r) for r in recipients])
     context = {
         "campaign": campaign,
         "data": progress(campaign),
-        "rows": rows,
-        "page_obj": page_obj,
-        "status": status,
-        "statuses": Recipient.Status.values,
+        "listing": listing,
         "link_expires": links.expires_at(campaign),
     }
     return render(request, "dashboard/campaigns/detail.html", context)
@@ -147,7 +168,7 @@ def campaign_action(request: HttpRequest, campaign_id: str, action: str) -> Http
     try:
         service(account=request.account, campaign_id=campaign.public_id)
     except AppError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_html(exc))
     else:
         messages.success(request, done)
     return redirect("dashboard:campaign", campaign_id=campaign.public_id)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.auth import request_admit
+from accounts.dashboard.errors import error_html
+from accounts.dashboard.listing import Filter, Listing
 from accounts.dashboard.views import account_required
 from core import errors
 from core.errors import AppError
@@ -85,12 +87,35 @@ def _posted_template(post) -> dict[str, Any]:
     }
 
 
-def _request_rows(request: HttpRequest) -> list[dict]:
-    """The newest requests with their live download links (the Requests table)."""
+REQUEST_STATUSES = [
+    (api_status, [status for status, shown in DocumentRequest.API_STATUS.items() if shown == api_status])
+    for api_status in dict.fromkeys(DocumentRequest.API_STATUS.values())
+]
+
+
+def _requests(request: HttpRequest) -> Listing:
+    """The Requests table: the page of requests the filters select, with their live download links."""
+    names = [(str(t.template_id), t.name) for t in selectors.template_list(account=request.account).order_by("name")]
+    listing = Listing(
+        request,
+        noun="request",
+        per_page=20,
+        search=None,
+        filters=[
+            Filter("status", "Status", [(name, name) for name, _ in REQUEST_STATUSES]),
+            Filter("template", "Template", names),
+        ],
+        prefix="r",
+    )
+    found = selectors.request_list(
+        account=request.account,
+        statuses=dict(REQUEST_STATUSES).get(listing.value("status") or ""),
+        template_id=listing.value("template"),
+    )
     now = timezone.now()
     base = request.build_absolute_uri("/").rstrip("/")
     rows = []
-    for item in selectors.request_list(account=request.account, limit=50):
+    for item in found[listing.offset : listing.offset + listing.limit]:
         expires = services.download_expires_at(item)
         live = item.status == DocumentRequest.Status.COMPLETED and expires and now < expires
         rows.append(
@@ -101,7 +126,7 @@ def _request_rows(request: HttpRequest) -> list[dict]:
                 "urls": services.request_urls(item, base) if live else [],
             }
         )
-    return rows
+    return listing.fill(found.count(), rows)
 
 
 @account_required
@@ -109,26 +134,27 @@ def index(request: HttpRequest) -> HttpResponse:
     account = request.account
     now = timezone.now()
     base = request.build_absolute_uri("/").rstrip("/")
-    links = [
-        {"link": link, "url": f"{base}/d/{link.token}", "expired": now >= link.expires_at}
-        for link in selectors.link_list(account=account, limit=50)
-    ]
-    return render(
-        request,
-        "documents/index.html",
-        {
-            "templates": selectors.template_list(account=account),
-            "requests": _request_rows(request),
-            "links": links,
-        },
+    templates = Listing(request, noun="template", per_page=20, search="Name or TemplateId", prefix="t")
+    found = selectors.template_list(account=account, search=templates.search)
+    templates.fill(found.count(), found[templates.offset : templates.offset + templates.limit])
+    links = Listing(request, noun="on-demand URL", per_page=20, search=None, prefix="l")
+    found = selectors.link_list(account=account)
+    links.fill(
+        found.count(),
+        [
+            {"link": link, "url": f"{base}/d/{link.token}", "expired": now >= link.expires_at}
+            for link in found[links.offset : links.offset + links.limit]
+        ],
     )
+    context = {"templates": templates, "requests": _requests(request), "links": links}
+    return render(request, "documents/index.html", context)
 
 
 @account_required
 @require_GET
 def request_rows(request: HttpRequest) -> HttpResponse:
-    """The Requests table's rows alone: the index page swaps them in to stay current."""
-    response = render(request, "documents/_request_rows.html", {"requests": _request_rows(request)})
+    """The Requests table's rows alone (same filters and page): the index page swaps them in to stay current."""
+    response = render(request, "documents/_request_rows.html", {"requests": _requests(request)})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -263,7 +289,7 @@ def asset_upload(request: HttpRequest, template_id) -> HttpResponse:
             )
             messages.success(request, f'Asset {upload.name} uploaded: use it as src="{upload.name}".')
         except AppError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, error_html(exc))
     return redirect("dashboard:document-template", template_id=template.template_id)
 
 
@@ -275,7 +301,7 @@ def asset_remove(request: HttpRequest, template_id, name: str) -> HttpResponse:
         services.asset_delete(account=request.account, template=template, name=name)
         messages.success(request, f"Asset {name} removed.")
     except AppError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_html(exc))
     return redirect("dashboard:document-template", template_id=template.template_id)
 
 

@@ -3,8 +3,6 @@ syntax as the API), create, edit and delete placeholders, products and users."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django import forms
 from django.contrib import messages
 from django.db.models import Q
@@ -14,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.dashboard.errors import error_html
+from accounts.dashboard.listing import Listing
 from accounts.dashboard.views import account_required
 from core.errors import AppError
 from personalization import selectors, services
@@ -36,42 +36,46 @@ def _kind(object_name: str) -> ObjectType:
     return kind
 
 
+WHERE_HINTS = {"users": "country=FR&first_name:Ann,Bob", "products": "price>=10&in_stock=1", "placeholders": "active=1"}
+
+
 @account_required
 def record_list(request: HttpRequest, object_name: str = "placeholders") -> HttpResponse:
     kind = _kind(object_name)
-    where = request.GET.get("where", "").strip()
-    page_text = request.GET.get("page", "1")
-    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 10**6 else 1
-    rows: list[dict] = []
-    has_next = False
+    listing = Listing(
+        request,
+        noun=kind.label.lower(),
+        per_page=PER_PAGE,
+        search=f"Filter ({kind.name} where)",
+        search_hint=WHERE_HINTS[kind.name],
+        search_param="where",
+    )
     error = None
     try:
         # The box takes the API's syntax; a "/" typed in it is part of a value.
-        path = kind.name + (f"/where/{where.replace('/', '%2F')}" if where else "")
+        path = kind.name + (f"/where/{listing.search.replace('/', '%2F')}" if listing.search else "")
         query = parse_path(path, SCHEMAS)
-        query.offset, query.limit = (page - 1) * PER_PAGE, PER_PAGE + 1
+        query.offset, query.limit = listing.offset, listing.limit
         if selectors.is_slow(account=request.account, kind=kind, query=query):
             services.slow_query_admit(account=request.account)
         rows = selectors.record_list(account=request.account, kind=kind, query=query)
-        has_next = len(rows) > PER_PAGE
-        rows = rows[:PER_PAGE]
+        listing.fill(
+            selectors.record_count(account=request.account, kind=kind, query=query),
+            rows,
+            of=selectors.record_count(account=request.account, kind=kind),
+        )
     except QueryError as exc:
         error = str(exc)
     except AppError as exc:
-        error = exc.message
+        error = error_html(exc)
     columns = LIST_COLUMNS[kind.name]
     context = {
         "kind": kind,
         "objects": OBJECTS.values(),
         "columns": columns,
-        "rows": [[row[column] for column in columns] for row in rows],
-        "where": where,
+        "rows": [[row[column] for column in columns] for row in listing.items],
+        "listing": listing,
         "error": error,
-        "page": page,
-        "has_next": has_next,
-        "prev_query": urlencode({"where": where, "page": page - 1}),
-        "next_query": urlencode({"where": where, "page": page + 1}),
-        "total": selectors.table_size_estimate(account=request.account, kind=kind),
     }
     return render(request, "personalization/list.html", context, status=400 if error else 200)
 
@@ -121,7 +125,7 @@ def _edit(request: HttpRequest, kind: ObjectType, record_id: int | None) -> Http
             else:
                 services.record_update(account=request.account, kind=kind, selector=Q(id=record_id), values=values)
         except AppError as exc:
-            form.add_error(exc.param if exc.param in form.fields else None, exc.message)
+            form.add_error(exc.param if exc.param in form.fields else None, error_html(exc))
         else:
             messages.success(request, f"{kind.label} {record_id} saved.")
             return redirect("dashboard:personalization-list", object_name=kind.name)

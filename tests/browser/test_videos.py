@@ -53,7 +53,9 @@ def test_upload_template_render_and_play(browser_page, tenant, media_samples, ru
     page.check(f"input[value={PROFILE}]")
     page.click("#template-form button[type=submit]")
     error = page.locator("[data-field-error=input_scripts]")
-    assert error.inner_text() == "1005 Bad script — element 'hello': play refers to unknown element 'intro'"
+    assert (
+        error.inner_text() == "The script has a mistake. (element “hello”: play refers to unknown element 'intro') 1005"
+    )
     shoot(page, tmp_path, "template-error")
 
     page.fill("#id_input_scripts", json.dumps(SCRIPT, indent=2))
@@ -107,7 +109,8 @@ def test_delete_media_in_use_shows_1008(browser_page, tenant, rpc, upload, media
     page.click(f"tr[data-media='{bed}'] >> text=Delete")
     shoot(page, tmp_path, "media-delete")
     page.click("#confirm-delete")
-    assert "1008 Media in use in templates" in page.locator(".flash").inner_text()
+    assert "so it cannot be deleted" in page.locator(".flash").inner_text()
+    assert page.locator(".flash .error-code").inner_text() == "1008"
     assert page.locator(f"tr[data-media='{bed}']").count() == 1
     page.goto("/templates/")
     shoot(page, tmp_path, "templates")

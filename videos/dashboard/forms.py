@@ -10,6 +10,7 @@ import json
 
 from django import forms
 
+from accounts.dashboard.errors import error_html
 from accounts.models import Account
 from core import errors
 from core.errors import AppError
@@ -35,20 +36,6 @@ EXAMPLE_SCRIPT = {
         {"id": "hello", "type": "text", "text": "Hello $name", "play": "back.start + 0.5", "duration": 4.5, "size": 48},
     ],
 }
-
-
-def error_text(exc: AppError) -> str:
-    """``1005 Bad script — element 'title': unknown reference 'intro'``: the seed code, its message, the detail."""
-    data = exc.data
-    if isinstance(data, dict) and "reason" in data:
-        detail = (f"element '{data['element']}': " if data.get("element") else "") + str(data["reason"])
-    elif isinstance(data, str):
-        detail = data
-    elif data is not None:
-        detail = json.dumps(data)
-    else:
-        detail = exc.detail or ""
-    return f"{exc.entry.code} {exc.entry.message}" + (f" — {detail}" if detail else "")
 
 
 def profile_choices(account: Account, current: list[str]) -> list[tuple[str, str]]:
@@ -119,7 +106,7 @@ class TemplateForm(forms.Form):
             field = exc.param
         else:
             field = "input_scripts"
-        self.add_error(field, error_text(exc))
+        self.add_error(field, error_html(exc))
 
 
 class SampleRenderForm(forms.Form):
@@ -162,4 +149,4 @@ class SampleRenderForm(forms.Form):
         field = f"input_{input_id}" if input_id and f"input_{input_id}" in self.fields else None
         if field is None and exc.param == "mediaID":
             field = next((f for f, v in self.cleaned_data.items() if v == data), None)
-        self.add_error(field, error_text(exc))
+        self.add_error(field, error_html(exc))

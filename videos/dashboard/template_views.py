@@ -2,8 +2,9 @@
 
 Thin views: forms shape the input, ``templates_app.services`` and
 ``videos.services`` do every write, and their ``AppError`` is shown in place.
-A new ``templateSecret`` is rendered into the POST's answer and stored nowhere
-else (neither in the session nor in a message), so it is shown exactly once.
+Every successful POST redirects (a refresh never creates a second template). A new
+``templateSecret`` rides in the session to the page the POST redirects to, which
+takes it out: it is shown exactly once.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.dashboard.errors import error_html
 from accounts.dashboard.views import account_required
 from core.errors import AppError
 from templates_app import selectors, services
 from templates_app.models import VideoTemplate
 from templates_app.scripts import parse_script
 from videos import services as video_services
-from videos.dashboard.forms import SampleRenderForm, TemplateForm, error_text
+from videos.dashboard.forms import SampleRenderForm, TemplateForm
 from videos.inputs import parse_input_medias
+
+NEW_SECRET = "new_template_secret"
 
 
 def _template(request: HttpRequest, template_id: str) -> VideoTemplate:
@@ -67,15 +71,25 @@ def template_new(request: HttpRequest) -> HttpResponse:
             form.add_app_error(exc)
         else:
             messages.success(request, f"Template “{template.name}” created.")
-            return _editor(request, template, secret=secret)
+            return _redirect_with_secret(request, template, secret)
     return _editor(request, None, form=form, status=422)
+
+
+def _redirect_with_secret(request: HttpRequest, template: VideoTemplate, secret: str) -> HttpResponse:
+    request.session[NEW_SECRET] = {"templateID": template.public_id, "secret": secret}
+    return redirect("dashboard:template-edit", template.public_id)
+
+
+def _new_secret(request: HttpRequest, template: VideoTemplate) -> str | None:
+    shown = request.session.pop(NEW_SECRET, None)
+    return shown["secret"] if shown and shown["templateID"] == template.public_id else None
 
 
 @account_required
 def template_edit(request: HttpRequest, template_id: str) -> HttpResponse:
     template = _template(request, template_id)
     if request.method != "POST":
-        return _editor(request, template)
+        return _editor(request, template, secret=_new_secret(request, template))
     form = TemplateForm(request.POST, account=request.account, template=template)
     if form.is_valid():
         try:
@@ -97,7 +111,7 @@ def template_status(request: HttpRequest, template_id: str) -> HttpResponse:
             account=request.account, template_id=template_id, status=request.POST.get("status", "")
         )
     except AppError as exc:
-        messages.error(request, error_text(exc))
+        messages.error(request, error_html(exc))
     else:
         messages.success(request, f"Template is now {template.status}.")
     return redirect("dashboard:template-edit", template_id)
@@ -108,7 +122,7 @@ def template_status(request: HttpRequest, template_id: str) -> HttpResponse:
 def template_secret(request: HttpRequest, template_id: str) -> HttpResponse:
     _template(request, template_id)
     template, secret = services.template_rotate_secret(account=request.account, template_id=template_id)
-    return _editor(request, template, secret=secret)
+    return _redirect_with_secret(request, template, secret)
 
 
 @account_required

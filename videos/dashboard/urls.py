@@ -10,6 +10,7 @@ urlpatterns = [
     path("templates/", views.templates, name="templates"),
     path("templates/new/", template_views.template_new, name="template-new"),
     path("templates/<str:template_id>/", template_views.template_edit, name="template-edit"),
+    path("templates/<str:template_id>/delete", views.template_delete, name="template-delete"),
     path("templates/<str:template_id>/status", template_views.template_status, name="template-status"),
     path("templates/<str:template_id>/secret", template_views.template_secret, name="template-secret"),
     path("templates/<str:template_id>/render", template_views.template_render, name="template-render"),
@@ -23,4 +24,5 @@ urlpatterns = [
     path("videos/", views.videos, name="videos"),
     path("videos/status", views.video_status, name="video-status"),
     path("videos/<str:video_id>/", views.video, name="video"),
+    path("videos/<str:video_id>/delete", views.video_delete, name="video-delete"),
 ]

@@ -12,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from accounts.dashboard.errors import error_html
 from accounts.dashboard.views import account_required
 from core.errors import AppError
 from core.http import attachment_response
 from media_app.models import MediaFile
 from templates_app.models import VideoTemplate
 from templates_app.selectors import template_get
-from videos.dashboard.forms import error_text
 from videos.models import Video
 from videos.player import charts, services, stats
 from videos.player.selectors import page_json
@@ -81,7 +81,7 @@ def video_player(request: HttpRequest, video_id: str) -> HttpResponse:
                 services.page_get_or_create(account=request.account, video_id=video_id)
                 messages.success(request, "Page published.")
         except AppError as exc:
-            messages.error(request, error_text(exc))
+            messages.error(request, error_html(exc))
         return redirect("dashboard:video-player", video_id)
     summary = stats.video_stats(account=request.account, video=video)
     context = {"video": video, "page": page_json(video) if page_url(video) else None, "summary": summary}
@@ -118,7 +118,7 @@ def template_player(request: HttpRequest, template_id: str) -> HttpResponse:
                     logo_media_id=data["logo"] or None,
                 )
         except AppError as exc:
-            form.add_error(BrandingForm.FIELDS.get(exc.param or "", None), exc.detail or exc.message)
+            form.add_error(BrandingForm.FIELDS.get(exc.param or "", None), error_html(exc))
         else:
             messages.success(request, "Page branding saved.")
             return redirect("dashboard:template-player", template_id)

@@ -25,11 +25,12 @@ def _form(script, profiles=(PROFILE,), name="Greeting"):
 
 def test_create_template_shows_the_secret_once(browser, tenant):
     response = browser.post("/templates/new/", _form(greeting_script()))
-    assert response.status_code == 200
     template = VideoTemplate.objects.for_account(tenant.account).get()
-    page = response.content.decode()
+    assert response.status_code == 302 and response["Location"] == f"/templates/{template.public_id}/"
+    shown = browser.get(response["Location"])
+    page = shown.content.decode()
     assert "data-secret-notice" in page and template.public_id in page
-    secret = response.context["secret"]
+    secret = shown.context["secret"]
     assert secret and secret in page
     edit = browser.get(f"/templates/{template.public_id}/").content.decode()
     assert secret not in edit and "Render a test video" in edit
@@ -42,18 +43,21 @@ def test_script_errors_are_shown_next_to_the_script(browser, tenant):
     response = browser.post("/templates/new/", _form(script))
     assert response.status_code == 422
     errors = response.context["form"].errors
-    assert errors["input_scripts"] == ["1005 Bad script — element 'hello': play refers to unknown element 'intro'"]
+    assert errors["input_scripts"] == [
+        "The script has a mistake. (element “hello”: play refers to unknown element &#x27;intro&#x27;)"
+        ' <small class="error-code" title="error code">1005</small>'
+    ]
     page = response.content.decode()
-    assert 'data-field-error="input_scripts"' in page and "1005 Bad script" in page
+    assert 'data-field-error="input_scripts"' in page and ">1005</small>" in page
     assert "intro.end" in page  # the script typed is kept in the editor
     assert not VideoTemplate.objects.for_account(tenant.account).exists()
 
     not_json = browser.post("/templates/new/", {**_form(script), "input_scripts": "{oops"})
-    assert not_json.context["form"].errors["input_scripts"][0].startswith("1005 Bad script — invalid JSON")
+    assert not_json.context["form"].errors["input_scripts"][0].startswith("The script has a mistake. (invalid JSON")
     empty = browser.post("/templates/new/", {**_form(script), "input_scripts": ""})
-    assert empty.context["form"].errors["input_scripts"] == ["1009 No scripts"]
+    assert empty.context["form"].errors["input_scripts"][0].startswith("The template has no script yet.")
     no_profiles = browser.post("/templates/new/", _form(greeting_script(), profiles=()))
-    assert no_profiles.context["form"].errors["out_profiles"] == ["1032 No video profiles in template"]
+    assert no_profiles.context["form"].errors["out_profiles"][0].startswith("Choose at least one output format.")
 
 
 def test_edit_status_and_secret(browser, rpc, tenant):
@@ -65,7 +69,7 @@ def test_edit_status_and_secret(browser, rpc, tenant):
     assert row.name == "Renamed" and row.input_scripts["elements"][0]["duration"] == 2.0
 
     bad = browser.post(f"/templates/{tid}/", _form({"elements": [{"id": "x", "type": "nope", "duration": 1}]}))
-    assert bad.status_code == 422 and "1005 Bad script — element 'x'" in bad.context["form"].errors["input_scripts"][0]
+    assert bad.status_code == 422 and "mistake. (element “x”" in bad.context["form"].errors["input_scripts"][0]
 
     assert browser.post(f"/templates/{tid}/status", {"status": "inactive"}).status_code == 302
     assert rpc("Template_Get", tid)["status"] == "inactive"
@@ -73,7 +77,7 @@ def test_edit_status_and_secret(browser, rpc, tenant):
     assert rpc("Template_Get", tid)["status"] == "active"
 
     old_hash = VideoTemplate.objects.for_account(tenant.account).get(public_id=tid).secret_hash
-    rotated = browser.post(f"/templates/{tid}/secret")
+    rotated = browser.post(f"/templates/{tid}/secret", follow=True)
     assert rotated.status_code == 200 and rotated.context["secret"] in rotated.content.decode()
     assert VideoTemplate.objects.for_account(tenant.account).get(public_id=tid).secret_hash != old_hash
 
@@ -106,7 +110,10 @@ def test_render_a_test_video(browser, rpc, tenant, upload, media_samples, run_jo
     rpc("Template_SetStatus", tid, "inactive")
     refused = browser.post(f"/templates/{tid}/render", {"render-input_photo": photo, "render-input_name": "Bo"})
     assert refused.status_code == 422
-    assert refused.context["render_form"].non_field_errors() == [f"1028 Template inactive — {tid}"]
+    assert refused.context["render_form"].non_field_errors() == [
+        f'This template is switched off; activate it to make videos again. ({tid}) <small class="error-code"'
+        ' title="error code">1028</small>'
+    ]
 
 
 def test_media_previews_and_delete(browser, rpc, tenant, upload, media_samples):
@@ -116,7 +123,7 @@ def test_media_previews_and_delete(browser, rpc, tenant, upload, media_samples):
     page = browser.get("/media/")
     html = page.content.decode()
     assert '<img src="/media-files/' in html and "<video controls" in html and "<audio controls" in html
-    urls = {row["media"].public_id: row["url"] for row in page.context["rows"]}
+    urls = {row["media"].public_id: row["url"] for row in page.context["listing"].items}
     served = Client().get(urls[clip])  # the signed link is the permission: no session needed
     assert served.status_code == 200 and served["Content-Type"] == "video/mp4"
     assert b"".join(served.streaming_content) == (media_samples / "clip.mp4").read_bytes()
@@ -126,7 +133,7 @@ def test_media_previews_and_delete(browser, rpc, tenant, upload, media_samples):
     confirm = browser.get(f"/media/{bed}/delete")
     assert confirm.status_code == 200 and "confirm-delete" in confirm.content.decode()
     in_use = browser.post(f"/media/{bed}/delete", follow=True)
-    assert "1008 Media in use in templates" in in_use.content.decode()
+    assert ">1008</small>" in in_use.content.decode()
     assert rpc("Media_Get", bed)["mediaID"] == bed
 
     gone = browser.post(f"/media/{photo}/delete", follow=True)

@@ -16,6 +16,7 @@ from webhooks.services.endpoints import (
     webhook_delete,
     webhook_get,
     webhook_rotate_secret,
+    webhook_send_test,
     webhook_update,
 )
 from webhooks.services.events import (
@@ -45,5 +46,6 @@ __all__ = [
     "webhook_get",
     "webhook_log_purge",
     "webhook_rotate_secret",
+    "webhook_send_test",
     "webhook_update",
 ]

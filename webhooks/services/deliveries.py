@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Account, Notification
@@ -156,6 +156,14 @@ def delivery_record(*, results: Iterable[Sent], now: datetime | None = None) -> 
             .defer("body")
             .filter(id__in=[r.outgoing.delivery_id for r in results])
         }
+        # Attempts are numbered across cycles: a delivery sent again goes on from its last number.
+        made = dict(
+            WebhookAttempt.objects.unscoped()
+            .filter(delivery_id__in=by_id)
+            .values("delivery_id")
+            .annotate(n=Count("id"))
+            .values_list("delivery_id", "n")
+        )
         attempts = []
         delivered: dict[tuple[str, int], list[int]] = defaultdict(list)
         recovered_webhooks: set[int] = set()
@@ -168,7 +176,7 @@ def delivery_record(*, results: Iterable[Sent], now: datetime | None = None) -> 
                 WebhookAttempt(
                     account_id=delivery.account_id,
                     delivery=delivery,
-                    number=delivery.attempt_count + 1,
+                    number=made.get(delivery.id, 0) + 1,
                     created_at=sent.started_at,
                     request_headers=sent.outgoing.headers,
                     request_body=sent.outgoing.body.decode("utf-8"),

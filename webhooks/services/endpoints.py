@@ -1,9 +1,10 @@
-"""Endpoints: create, change, rotate the secret of, delete."""
+"""Endpoints: create, change, rotate the secret of, delete, send a test event to."""
 
 from __future__ import annotations
 
 import re
 import secrets as _secrets
+import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -12,12 +13,21 @@ from django.utils import timezone
 
 from accounts.models import Account
 from core import errors, netguard
+from core.dates import iso_z
 from core.errors import AppError
 from templates_app.models import VideoTemplate
 from webhooks import signing
-from webhooks.models import Webhook
+from webhooks.models import Webhook, WebhookDelivery
 from webhooks.services.deliveries import delivery_cancel_inactive
-from webhooks.services.events import ALL_EVENTS, DOCUMENT_EVENTS, PLAYER_EVENTS, VIDEO_EVENTS
+from webhooks.services.events import (
+    ALL_EVENTS,
+    DOCUMENT_EVENTS,
+    PLAYER_EVENTS,
+    TEST_EVENT,
+    VIDEO_EVENTS,
+    payload_body,
+    wake_dispatchers,
+)
 
 _PUBLIC_ID = re.compile(r"^[0-9a-f]{24}$")
 
@@ -114,3 +124,32 @@ def webhook_rotate_secret(*, account: Account, webhook_id: str, now: datetime | 
     webhook.rotated_at = now or timezone.now()
     webhook.save(update_fields=["previous_secret", "secret", "rotated_at"])
     return webhook
+
+
+@transaction.atomic
+def webhook_send_test(*, account: Account, webhook_id: str, now: datetime | None = None) -> WebhookDelivery:
+    """Queue a signed ``webhook.test`` event to this endpoint only: a real delivery, logged and retried
+    like any other, so a receiver's signature check and answer can be tried before real events flow."""
+    now = now or timezone.now()
+    webhook = webhook_get(account=account, webhook_id=webhook_id)
+    if not webhook.active:
+        raise AppError(errors.WEBHOOK_INACTIVE, param="webhookID", detail="Webhook is not active: enable it first")
+    payload = {
+        "event": TEST_EVENT,
+        "webhookID": webhook.public_id,
+        "accountID": account.public_id,
+        "templateID": webhook.template_id,
+        "events": webhook.events,
+        "date": iso_z(now, "milliseconds"),
+    }
+    delivery = WebhookDelivery.objects.create(
+        account=account,
+        webhook=webhook,
+        msg_id=f"msg_{uuid.uuid4().hex}",
+        event=TEST_EVENT,
+        body=payload_body(payload),
+        next_attempt_at=now,
+        created_at=now,
+    )
+    transaction.on_commit(wake_dispatchers)
+    return delivery

@@ -25,6 +25,13 @@ DOCUMENT_EVENTS = ("document.completed", "document.failed")
 MAKER_EVENTS = ("maker.published", "maker.error")  # seed 002's video-maker projects
 CAMPAIGN_EVENTS = ("campaign.completed",)
 ALL_EVENTS = VIDEO_EVENTS + PLAYER_EVENTS + DOCUMENT_EVENTS + MAKER_EVENTS + CAMPAIGN_EVENTS
+# Sent to one endpoint on request (the dashboard's "Send test event"); nobody subscribes to it.
+TEST_EVENT = "webhook.test"
+
+
+def payload_body(payload: dict) -> str:
+    """The JSON sent, encoded once and then sent byte for byte on every attempt."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 def _matches(webhook: Webhook, event: str, template_id: str | None) -> bool:
@@ -47,7 +54,7 @@ def event_emit(
     if event not in ALL_EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     now = now or timezone.now()
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    body = payload_body(payload)
     hooks = [w for w in Webhook.objects.for_account(account).filter(active=True) if _matches(w, event, template_id)]
     deliveries = [
         WebhookDelivery(
