@@ -106,12 +106,22 @@ def _html(text: str, detail: str, code: int) -> SafeString:
     return format_html('{} <small class="error-code" title="error code">{}</small>', text, code)
 
 
-def error_html(exc: AppError) -> SafeString:
-    """``This file is used in a template's script… templates “5f…” ·1008``: words, specifics, the code."""
+def _detail(exc: AppError) -> str:
+    """The specifics: the error's own detail, else its data in words; nothing that repeats the seed's message."""
     detail = errors.describe(exc.data) if exc.data is not None and not exc.detail else (exc.detail or "")
-    if detail == exc.entry.message:
-        detail = ""
+    return "" if detail == exc.entry.message else detail
+
+
+def error_html(exc: AppError) -> SafeString:
+    """``This file is used in a template's script… (media “5f…”, templates “…”) ·1008``: words, specifics, code."""
+    detail = _detail(exc)
     return _html(words(exc.entry), f"({detail})" if detail else "", exc.entry.code)
+
+
+def error_text(exc: AppError) -> str:
+    """The same as plain text for a script's status line: ``1005 The script has a mistake. (element “hello”: …)``."""
+    detail = _detail(exc)
+    return f"{exc.entry.code} {words(exc.entry)}" + (f" ({detail})" if detail else "")
 
 
 def failure_html(code: int | None, message: str) -> SafeString:

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from accounts.dashboard.errors import WORDS, error_html, failure_html
+from accounts.dashboard.errors import WORDS, error_html, error_text, failure_html
 from core import errors
 from core.errors import AppError
 from videos.tests.helpers import greeting_script, new_template
@@ -25,6 +25,9 @@ def test_words_then_the_specifics_then_the_code():
         ' (media “m1”, templates “t1”, “t2”) <small class="error-code" title="error code">1008</small>'
     )
     assert "&lt;b&gt;" in error_html(AppError(errors.INVALID_REQUEST, detail="<b>bold</b>"))
+    assert error_text(AppError(errors.BAD_SCRIPT, data={"element": "hello", "reason": "no text"})) == (
+        "1005 The script has a mistake. (element “hello”: no text)"
+    )
     stored = failure_html(1012, "Error processing video: element “logo” (media “m1”) could not be decoded")
     assert stored.startswith("The video could not be made. (element “logo” (media “m1”) could not be decoded)")
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.auth import action_admit
+from accounts.dashboard.errors import error_text
 from accounts.dashboard.views import account_required
 from core import errors
 from core.errors import AppError
@@ -28,7 +29,6 @@ from media_app.selectors import media_list
 from templates_app.models import VideoTemplate
 from templates_app.selectors import template_get
 from templates_app.services import script_check, template_update
-from videos.dashboard.forms import error_text
 from videos.editor import services
 from videos.editor.services import MAX_SCRIPT_BYTES
 
