@@ -128,7 +128,7 @@ def test_visual_editor(browser_page, tenant, rpc, upload, media_samples, tmp_pat
     assert [e["id"] for e in script_of(page)["elements"]] == ["stage", "hello"]
     expect(page.locator('.tl-bar[data-id="hello"]')).to_have_class("tl-bar has-error")  # its link is now broken
     expect(page.locator("#status")).to_have_text(
-        "1005 Bad script — element 'hello': play refers to unknown element 'box'"
+        "1005 The script has a mistake. (element “hello”: play refers to unknown element 'box')"
     )
     shoot(page, tmp_path, "editor-error")
     page.locator("#time").click()
@@ -176,7 +176,7 @@ def test_visual_editor(browser_page, tenant, rpc, upload, media_samples, tmp_pat
     page.fill("#prop-duration", "-1")
     page.locator("#prop-duration").press("Tab")
     expect(page.locator('[data-element-error="box"]')).to_have_text(
-        "1005 Bad script — element 'box': duration out of range"
+        "1005 The script has a mistake. (element “box”: duration out of range)"
     )
     expect(page.locator('.tl-bar[data-id="box"]')).to_have_class("tl-bar selected has-error")
     page.locator("#time").click()
