@@ -194,7 +194,10 @@ def test_a_sample_of_the_wrong_kind_names_the_elements_drawing_that_input(browse
     answer = post(browser, f"/templates/{tid}/editor/check", {"script": script, "inputMedias": samples})
     body = answer.json()
     assert answer.status_code == 400 and body["error"]["code"] == 1004 and body["elements"] == ["pic"]
-    assert body["text"] == f"1004 Scripts inputs and medias mismatch — media {bed} is a audio, the script wants a image"
+    assert body["text"] == (
+        "1004 The values given do not match the inputs the script asks for."
+        f" (input “photo”: media {bed} is a audio, the script wants a image)"
+    )
 
 
 def test_another_accounts_template_and_media_are_not_found(
