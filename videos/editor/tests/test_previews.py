@@ -260,7 +260,7 @@ def test_budget_stops_a_frame_that_takes_too_long(browser, rpc, monkeypatch):
         "message": "Error processing video",
         "data": "the render timed out after 0.001 s",
     }
-    assert answer.json()["text"] == "1012 Error processing video — the render timed out after 0.001 s"
+    assert answer.json()["text"] == "1012 The video could not be made. (the render timed out after 0.001 s)"
 
 
 def test_preview_clip_is_free_range_served_cached_and_rate_limited(browser, rpc, tenant, other_tenant, monkeypatch):
