@@ -11,7 +11,8 @@ emit). The entry point calls ``KIND.run(pk, work)``:
   so the row of a worker that died goes stale within one lease;
 - sweep (``core.jobs.Worker`` runs it every ``JOB_SWEEP_S``, and every claim first):
   a stale row goes back to queued as a new RQ job, or fails after the queue's
-  ``attempts``; a queued row whose RQ job is gone (Redis lost it) is enqueued again;
+  ``attempts``; a queued row whose RQ job is gone (Redis lost it), ended, or started
+  without claiming it (its worker died in between) is enqueued again;
 - complete / fail: conditional on the attempt still owning the row; ``fail`` runs
   the kind's ``on_failed`` (refund, notification, event) in the same transaction.
 
@@ -37,7 +38,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from rq import Queue, Retry
 from rq import Worker as RqWorker
-from rq.job import Job
+from rq.job import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -193,15 +194,24 @@ class RowJob:
         waiting = list(self.rows().filter(status=self.queued, created_at__lt=timezone.now() - LOST_JOB_GRACE)[:1000])
         if not waiting:
             return 0
-        with queue(self.queue).connection.pipeline(transaction=False) as pipe:
-            for row in waiting:
-                pipe.exists(Job.key_for(self.job_id(row)))
-            found = pipe.execute()
-        lost = [row for row, exists in zip(waiting, found, strict=True) if not exists]
+        jobs = Job.fetch_many([self.job_id(row) for row in waiting], connection=queue(self.queue).connection)
+        lost = [row for row, job in zip(waiting, jobs, strict=True) if _never_claims(job)]
         for row in lost:
-            log.warning("re-enqueueing %s %s: its job is not in Redis", self.model.__name__, row.pk)
+            log.warning("re-enqueueing %s %s: its job is gone or ended without claiming it", self.model.__name__, row.pk)
             enqueue(self.queue, self.entry, row.pk, job_id=self.job_id(row))
         return len(lost)
+
+
+def _never_claims(job: Job | None) -> bool:
+    """Whether a queued row's RQ job will never claim it: Redis lost the job, or it ended without
+    claiming, or it started longer ago than a claim takes (the worker died between taking the job
+    from Redis and claiming the row: the claim is the entry point's first step)."""
+    if job is None:
+        return True
+    status = job.get_status(refresh=False)
+    if status == JobStatus.STARTED:
+        return job.started_at is not None and job.started_at < timezone.now() - LOST_JOB_GRACE
+    return status in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 
 
 def sweep_all() -> int:

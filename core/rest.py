@@ -116,9 +116,13 @@ def server_error_page(request: HttpRequest) -> HttpResponse:
         return server_error(request)
 
 
+MAX_OFFSET = 2**63 - 1
+
+
 def page_params(request, *, default_limit: int = 20, max_limit: int = 100) -> tuple[int, int]:
     """``?offset=&limit=`` of a paged REST list: non-negative integers (else a 400 naming
-    the parameter), the limit clamped to 1..max_limit."""
+    the parameter), the limit clamped to 1..max_limit and the offset to what the databases'
+    64-bit OFFSET holds (beyond any row: an empty page)."""
     values = {}
     for name, default in (("offset", 0), ("limit", default_limit)):
         raw = request.query_params.get(name)
@@ -126,7 +130,7 @@ def page_params(request, *, default_limit: int = 20, max_limit: int = 100) -> tu
             values[name] = default if raw is None else serializers.IntegerField(min_value=0).run_validation(raw)
         except serializers.ValidationError as exc:
             raise serializers.ValidationError({name: exc.detail}) from None
-    return values["offset"], min(max(values["limit"], 1), max_limit)
+    return min(values["offset"], MAX_OFFSET), min(max(values["limit"], 1), max_limit)
 
 
 def query_flag(request, name: str) -> bool:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import django_rq
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from rq.job import JobStatus
 
 from accounts.models import Account
 from documents import renderer, services
@@ -158,3 +159,26 @@ def test_a_queued_request_whose_job_redis_lost_is_enqueued_again(
     run_jobs("documents")
     request.refresh_from_db()
     assert request.status == DocumentRequest.Status.COMPLETED
+
+
+def test_a_queued_request_whose_worker_died_before_claiming_it_is_enqueued_again(
+    tenant, seed_template, django_capture_on_commit_callbacks, run_jobs
+):
+    request = create(tenant, seed_template, django_capture_on_commit_callbacks)
+    DocumentRequest.objects.for_account(tenant.account).filter(pk=request.pk).update(
+        created_at=timezone.now() - timedelta(minutes=1)
+    )
+    queue = django_rq.get_queue("documents")
+    job = queue.fetch_job(queue.job_ids[0])
+    queue.remove(job)  # a worker took it from the queue and set it started, then died before claiming the row
+    job.set_status(JobStatus.STARTED)
+    job.started_at = timezone.now()
+    job.save()
+    assert services.document_request_sweep() == 0  # started just now: its claim may still be coming
+    job.started_at = timezone.now() - timedelta(minutes=1)
+    job.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.document_request_sweep() == 1
+    run_jobs("documents")
+    request.refresh_from_db()
+    assert request.status == DocumentRequest.Status.COMPLETED and request.attempts == 1
