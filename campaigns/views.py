@@ -29,12 +29,22 @@ def _page(request: HttpRequest, status: int, *, title: str, message: str = "", r
     return render(request, "campaigns/recipient_page.html", context, status=status)
 
 
+def _lifetime(claims: dict) -> str:
+    """What an expired link says: how long its campaign's links lived (``linkTtlDays``)."""
+    recipient = Recipient.objects.unscoped().select_related("campaign").filter(pk=claims.get("r")).first()
+    if recipient is None:
+        return ""
+    days = recipient.campaign.link_ttl_days
+    return f"This link expired {days} day{'' if days == 1 else 's'} after the campaign was created."
+
+
 def recipient_link_view(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        claims = link_claims(PURPOSE, token, invalid=errors.NOT_FOUND_ERROR)
+        claims = link_claims(PURPOSE, token, invalid=errors.NOT_FOUND_ERROR, expired_detail=_lifetime)
     except AppError as exc:
-        gone = exc.entry is errors.GONE
-        return _page(request, exc.entry.http_status, title="This link has expired" if gone else "Link not found")
+        if exc.entry is errors.GONE:
+            return _page(request, 410, title="This link has expired", message=exc.detail or "")
+        return _page(request, exc.entry.http_status, title="Link not found")
     recipient = (
         Recipient.objects.unscoped()
         .select_related("campaign__account__plan", "video", "document_request", "document_link")

@@ -36,9 +36,10 @@ def link_claims(
     *,
     invalid: ErrorEntry,
     now: datetime | None = None,
-    expired_detail: str | None = None,
+    expired_detail: str | Callable[[dict[str, Any]], str] | None = None,
 ) -> dict[str, Any]:
-    """The claims a token carries; ``AppError(invalid)`` when it is not ours, 410 once expired."""
+    """The claims a token carries; ``AppError(invalid)`` when it is not ours, 410 once expired (its
+    message ``expired_detail``, or what ``expired_detail(claims)`` says of the expired claims)."""
     try:
         claims = signing.loads(token, salt=f"links.{purpose}")
     except signing.BadSignature:
@@ -46,5 +47,5 @@ def link_claims(
     if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):
         raise AppError(invalid, data="bad link", detail="Unknown link")
     if (now or timezone.now()).timestamp() >= claims["exp"]:
-        raise AppError(errors.GONE, detail=expired_detail)
+        raise AppError(errors.GONE, detail=expired_detail(claims) if callable(expired_detail) else expired_detail)
     return claims

@@ -436,5 +436,7 @@ def test_expired_and_forged_links(http, tenant, run_jobs):
     assert http.get(link).status_code == 302
     Campaign.objects.for_account(tenant.account).update(created_at=timezone.now() - timedelta(days=1, seconds=1))
     expired = links_file(http, accepted["id"])[0]["link"].removeprefix("http://127.0.0.1:8000")
-    assert expired != link and http.get(expired).status_code == 410
+    page = http.get(expired)
+    assert expired != link and page.status_code == 410
+    assert "This link expired 1 day after the campaign was created." in page.text
     assert http.get("/c/not-a-token").status_code == 404
