@@ -41,7 +41,7 @@ def test_upload_template_render_and_play(browser_page, tenant, media_samples, ru
     page.wait_for_selector(".filename:text('photo.jpg')")
     row = page.locator("tr[data-media]").first
     media_id = row.get_attribute("data-media")
-    assert row.locator(".preview img").evaluate("img => img.complete && img.naturalWidth") == 64
+    assert row.locator(".preview img").evaluate("img => img.decode().then(() => img.naturalWidth)") == 64
     shoot(page, tmp_path, "media")
 
     page.goto("/templates/")
