@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from rq import Queue, Retry
 from rq import Worker as RqWorker
+from rq.intermediate_queue import IntermediateQueue
 from rq.job import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -194,21 +195,27 @@ class RowJob:
         waiting = list(self.rows().filter(status=self.queued, created_at__lt=timezone.now() - LOST_JOB_GRACE)[:1000])
         if not waiting:
             return 0
-        jobs = Job.fetch_many([self.job_id(row) for row in waiting], connection=queue(self.queue).connection)
-        lost = [row for row, job in zip(waiting, jobs, strict=True) if _never_claims(job)]
+        rq_queue = queue(self.queue)
+        jobs = Job.fetch_many([self.job_id(row) for row in waiting], connection=rq_queue.connection)
+        taken = IntermediateQueue(rq_queue.key, connection=rq_queue.connection)
+        dequeued = set(taken.get_job_ids())
+        lost = [row for row, job in zip(waiting, jobs, strict=True) if _never_claims(job, dequeued)]
         for row in lost:
             log.warning("re-enqueueing %s %s: its job is gone or ended without claiming it", self.model.__name__, row.pk)
+            taken.remove(self.job_id(row))
             enqueue(self.queue, self.entry, row.pk, job_id=self.job_id(row))
         return len(lost)
 
 
-def _never_claims(job: Job | None) -> bool:
+def _never_claims(job: Job | None, dequeued: set[str]) -> bool:
     """Whether a queued row's RQ job will never claim it: Redis lost the job, or it ended without
-    claiming, or it started longer ago than a claim takes (the worker died between taking the job
-    from Redis and claiming the row: the claim is the entry point's first step)."""
+    claiming, or a worker took it (RQ's intermediate queue) or started it longer ago than a claim
+    takes and died before claiming the row (the claim is the entry point's first step)."""
     if job is None:
         return True
     status = job.get_status(refresh=False)
+    if job.id in dequeued and status == JobStatus.QUEUED:
+        return job.enqueued_at is not None and job.enqueued_at < timezone.now() - LOST_JOB_GRACE
     if status == JobStatus.STARTED:
         return job.started_at is not None and job.started_at < timezone.now() - LOST_JOB_GRACE
     return status in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import django_rq
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from rq.intermediate_queue import IntermediateQueue
 from rq.job import JobStatus
 
 from accounts.models import Account
@@ -179,6 +180,27 @@ def test_a_queued_request_whose_worker_died_before_claiming_it_is_enqueued_again
     job.save()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.document_request_sweep() == 1
+    run_jobs("documents")
+    request.refresh_from_db()
+    assert request.status == DocumentRequest.Status.COMPLETED and request.attempts == 1
+
+
+def test_a_queued_request_whose_worker_died_right_after_taking_it_is_enqueued_again(
+    tenant, seed_template, django_capture_on_commit_callbacks, run_jobs
+):
+    request = create(tenant, seed_template, django_capture_on_commit_callbacks)
+    DocumentRequest.objects.for_account(tenant.account).filter(pk=request.pk).update(
+        created_at=timezone.now() - timedelta(minutes=1)
+    )
+    queue = django_rq.get_queue("documents")
+    job = queue.fetch_job(queue.job_ids[0])
+    # What RQ's dequeue does (the job moves to the intermediate queue), then the worker dies before its horse starts.
+    queue.connection.lmove(queue.key, IntermediateQueue(queue.key, queue.connection).key, "RIGHT", "LEFT")
+    job.enqueued_at = timezone.now() - timedelta(minutes=1)
+    job.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.document_request_sweep() == 1
+    assert IntermediateQueue(queue.key, queue.connection).get_job_ids() == []
     run_jobs("documents")
     request.refresh_from_db()
     assert request.status == DocumentRequest.Status.COMPLETED and request.attempts == 1
