@@ -202,8 +202,9 @@ def test_visual_editor(browser_page, tenant, rpc, upload, media_samples, tmp_pat
     expect(picked).to_have_attribute("aria-pressed", "true")  # the library's first image
     assert element(page, "image1")["source"] == {"mediaID": photo} and element(page, "image1")["play"] == 3
     set_playhead(page, 3.5)  # the check is back: the panel is drawn for good
-    picked.scroll_into_view_if_needed()
-    assert picked.locator("img").evaluate("img => img.decode().then(() => img.naturalWidth)") == 320
+    # One evaluate: the panel may be redrawn meanwhile, and a detached thumbnail still decodes.
+    thumbnail_width = "img => { img.scrollIntoView({block: 'nearest'}); return img.decode().then(() => img.naturalWidth); }"
+    assert picked.locator("img").evaluate(thumbnail_width) == 320
     centre = page.evaluate(CENTRE_PIXEL)  # background.png (30, 60, 160) covers the canvas, through yuv420p
     assert all(abs(a - b) <= 4 for a, b in zip(centre, (30, 60, 160), strict=True)), centre
 
