@@ -16,11 +16,13 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import redis
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django.contrib.auth.signals import user_login_failed
@@ -28,6 +30,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from redis.commands.core import Script
 from rest_framework import authentication, permissions
 from rest_framework.request import Request
 
@@ -137,29 +140,52 @@ class _Admission:
     touch: bool  # this request records the key's last use
 
 
+# The admission of a request as one script: one command to send and one reply to parse
+# instead of a pipeline of five (issue 12's profile: ~0.1 ms of CPU a request in redis-py).
+# KEYS: the cache generation, the lockout marker, the rate counter ("" if unlimited), the
+# key's last-use stamp ("" without a key). ARGV: cost, the counter's and the stamp's lifetimes.
+_ADMISSION_LUA = """
+local generation = redis.call('GET', KEYS[1]) or '0'
+local failed = redis.call('EXISTS', KEYS[2])
+local used = 0
+if KEYS[3] ~= '' then
+  used = redis.call('INCRBY', KEYS[3], ARGV[1])
+  redis.call('EXPIRE', KEYS[3], ARGV[2])
+end
+local touch = 0
+if KEYS[4] ~= '' and redis.call('SET', KEYS[4], 1, 'NX', 'EX', ARGV[3]) then
+  touch = 1
+end
+return {generation, failed, used, touch}
+"""
+
+
+@functools.cache
+def _admission_script(client: redis.Redis) -> Script:
+    return client.register_script(_ADMISSION_LUA)
+
+
 def _admission(account: Account, key: ApiKey | None, cost: int) -> _Admission:
     """The credential cache's generation, the lockout marker, the rate-limit count
-    (``cost`` calls more) and the key's last-use stamp, in one pipeline."""
+    (``cost`` calls more) and the key's last-use stamp, in one Redis command."""
     now = time.time()
     window = int(now // RATE_WINDOW_S)
     limit = account.plan.rate_limit_per_minute
-    pipe = redis_client.shared().pipeline(transaction=False)
-    pipe.get(authcache.GENERATION_KEY)
-    pipe.exists(_failure_marker(account.public_id))
-    if limit:
-        counter = f"ratelimit:{account.pk}:{window}"
-        pipe.incrby(counter, cost)
-        pipe.expire(counter, 2 * RATE_WINDOW_S)
-    if key is not None:
-        pipe.set(f"auth:touched:{key.pk}", 1, nx=True, ex=KEY_TOUCH_EVERY_S)
-    results = pipe.execute()
+    keys = [
+        authcache.GENERATION_KEY,
+        _failure_marker(account.public_id),
+        f"ratelimit:{account.pk}:{window}" if limit else "",
+        f"auth:touched:{key.pk}" if key is not None else "",
+    ]
+    script = _admission_script(redis_client.shared())
+    generation, failed, used, touch = script(keys=keys, args=[cost, 2 * RATE_WINDOW_S, KEY_TOUCH_EVERY_S])
     return _Admission(
-        generation=int(results[0] or 0),
-        failed_recently=bool(results[1]),
-        used=results[2] if limit else 0,
+        generation=int(generation),
+        failed_recently=bool(failed),
+        used=int(used),
         limit=limit,
         reset=int((window + 1) * RATE_WINDOW_S - now) + 1,
-        touch=bool(results[-1]) if key is not None else False,
+        touch=bool(touch),
     )
 
 

@@ -11,12 +11,17 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from accounts.models import Account, ApiKey, Notification, UsageDay
+from core import prepared
 
 
 def account_get(*, account: Account) -> Account:
     """The account's row as it is now (the request's copy may be a cached one, up to
     ``AUTH_CACHE_SECONDS`` old, so credits and usage are read again)."""
-    return Account.objects.select_related("plan").get(pk=account.pk)
+    return prepared.fetch("account", _account, account.pk)[0]
+
+
+def _account(account_id: int):
+    return Account.objects.select_related("plan").filter(pk=account_id)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts import selectors
 from accounts.models import Account, Notification
-from core.shapes import JSONTextField
+from core.shapes import JSONTextField, represent
 
 
 class MeterSerializer(serializers.Serializer):
@@ -46,7 +46,7 @@ class NotificationPageSerializer(serializers.Serializer):
 
 
 def account_json(account: Account) -> dict:
-    return AccountSerializer({"account": account, "usage": selectors.account_usage(account=account)}).data
+    return represent(AccountSerializer, {"account": account, "usage": selectors.account_usage(account=account)})
 
 
 def notification_json(notification: Notification) -> dict:

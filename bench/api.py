@@ -11,7 +11,10 @@ same machine:
 
 1. throughput: wrk (2 threads, 16 connections, ``--duration`` s) on every case, the
    references included, ``--rounds`` times; the median req/s and its ratio to the
-   reference (bare ``JsonResponse`` for /healthz, the bare primary-key view otherwise);
+   reference (bare ``JsonResponse`` for /healthz, the bare primary-key view otherwise),
+   and the CPU ms per request of the serving processes (gunicorn, Redis, PostgreSQL
+   backends) with its ratio: throughput moves with whatever else runs, CPU per request
+   much less;
 2. latency: ``--requests`` sequential keep-alive requests per case, one of each case
    in turn; p50 and its ratio to the reference's p50;
 3. a JSON-RPC batch of 20 reads against 20 single calls (calls/s);
@@ -65,6 +68,7 @@ class Case:
     reference: str | None = None  # the label of the case this one is compared with
     calls: int = 1  # JSON-RPC calls per request
     rps: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # of the serving processes, per request under wrk
     times_ms: list[float] = field(default_factory=list)
 
 
@@ -112,7 +116,9 @@ def rpc_body(method: str, *params: object, count: int = 1) -> str:
     return json.dumps(calls[0] if count == 1 else calls)
 
 
-def wrk(case: Case, bases: dict[str, str], scratch: Path, duration: float) -> float:
+def wrk(case: Case, bases: dict[str, str], scratch: Path, duration: float, serving: list[int]) -> tuple[float, float]:
+    """Requests/s under wrk, and the CPU ms per request of the ``serving`` processes (the gunicorn,
+    Redis and database backends of that server): a figure that other work on the machine barely moves."""
     script = scratch / "wrk.lua"
     lines = [f'wrk.method = "{case.method}"']
     if case.body:
@@ -121,12 +127,32 @@ def wrk(case: Case, bases: dict[str, str], scratch: Path, duration: float) -> fl
         lines.append(f'wrk.headers["{name}"] = "{value}"')
     script.write_text("\n".join(lines) + "\n")
     url = bases[case.server] + case.path
+    cpu_before = sum(_cpu_of(pid) for pid in serving)
     output = subprocess.run(
         [WRK, "-t2", "-c16", f"-d{duration:g}s", "-s", str(script), url], capture_output=True, text=True, check=True
     ).stdout
+    cpu = sum(_cpu_of(pid) for pid in serving) - cpu_before
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
         print(f"  ! {case.label}: {match.group(1)} answers were not 2xx")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), cpu * 1000 / requests
+
+
+def serving_pids(server: subprocess.Popen, others: list[int], database_url: str) -> list[int]:
+    """The gunicorn master and its workers, ``others`` (Redis), and the database's backends of this
+    database (PostgreSQL starts one process per connection; they live as long as the connections)."""
+    pids = [server.pid, *map(int, Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()), *others]
+    if database_url.startswith("postgres"):
+        name = database_url.rsplit("/", 1)[1]
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    title = (entry / "cmdline").read_bytes().decode(errors="replace")
+                except OSError:
+                    continue
+                if title.startswith("postgres: ") and f" {name} " in title:
+                    pids.append(int(entry.name))
+    return pids
 
 
 def timed(client: httpx.Client, case: Case) -> float:
@@ -284,20 +310,30 @@ def run(database: str, args: argparse.Namespace) -> None:
         finally:
             for client in clients.values():
                 client.close()
+        serving = {
+            "project": serving_pids(servers[0], [redis.pid], database_url),
+            "bare": serving_pids(servers[1], [], database_url),
+        }
         for _ in range(args.rounds):
             for case in cases:
-                case.rps.append(wrk(case, bases, scratch, args.duration))
+                rps, cpu_ms = wrk(case, bases, scratch, args.duration, serving[case.server])
+                case.rps.append(rps)
+                case.cpu_ms.append(cpu_ms)
 
-        print(f"{'request':<52} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'ratio':>6}")
+        print(f"{'request':<52} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'ratio':>6} {'CPU ms':>7} {'ratio':>6}")
         for case in cases:
-            rps, p50 = statistics.median(case.rps), statistics.median(case.times_ms)
+            rps, p50, cpu = (statistics.median(values) for values in (case.rps, case.times_ms, case.cpu_ms))
             if case.reference:
                 ref = by_label[case.reference]
                 ratio = rps / statistics.median(ref.rps)
                 p50_ratio = p50 / statistics.median(ref.times_ms)
-                print(f"{case.label:<52} {rps:>8,.0f} {ratio:>6.2f} {p50:>7.2f} {p50_ratio:>6.2f}")
+                cpu_ratio = cpu / statistics.median(ref.cpu_ms)
+                print(
+                    f"{case.label:<52} {rps:>8,.0f} {ratio:>6.2f} {p50:>7.2f} {p50_ratio:>6.2f} "
+                    f"{cpu:>7.3f} {cpu_ratio:>6.2f}"
+                )
             else:
-                print(f"{case.label:<52} {rps:>8,.0f} {'':>6} {p50:>7.2f}")
+                print(f"{case.label:<52} {rps:>8,.0f} {'':>6} {p50:>7.2f} {'':>6} {cpu:>7.3f}")
         single = by_label["JSON-RPC Video_Get"]
         batch = by_label[f"JSON-RPC batch of {BATCH_SIZE} Video_Get"]
         batch_ratio = statistics.median(batch.rps) * BATCH_SIZE / statistics.median(single.rps)

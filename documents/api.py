@@ -25,6 +25,7 @@ from core import errors
 from core.dates import iso_z
 from core.errors import AppError
 from core.openapi import error_responses
+from core.shapes import represent
 from documents import downloads, renderer, selectors, services
 from documents.models import DocumentTemplate
 from documents.serializers import (
@@ -50,7 +51,7 @@ def _invalid(param: str, message: str) -> AppError:
 
 
 def template_json(template: DocumentTemplate) -> dict[str, Any]:
-    return TemplateSerializer(template).data
+    return represent(TemplateSerializer, template)
 
 
 def _template_values(data: Any, *, partial: bool) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from core import errors
+from core import errors, prepared
 from core.errors import AppError
 from documents.models import DocumentAsset, DocumentRequest, DocumentTemplate, OnDemandLink
 
@@ -35,14 +35,23 @@ def asset_list(*, template: DocumentTemplate) -> list[DocumentAsset]:
     cached = getattr(template, "_prefetched_objects_cache", {}).get("assets")
     if cached is not None:
         return list(cached)
-    return list(DocumentAsset.objects.for_account(template.account_id).filter(template=template))
+    return prepared.fetch("document_assets", _assets, template.account_id, template.pk)
+
+
+def _assets(account_id: int, template_pk: int):
+    return DocumentAsset.objects.for_account(account_id).filter(template_id=template_pk)
+
+
+def _template(account_id: int, template_id: uuid.UUID):
+    return DocumentTemplate.objects.for_account(account_id).filter(template_id=template_id)[:1]
 
 
 def template_get(*, account, template_id: object, param: str = "TemplateId") -> DocumentTemplate:
     """The account's template, or 404 naming ``param`` (another account's id is "not found")."""
     key = _uuid(template_id)
-    template = key and DocumentTemplate.objects.for_account(account).filter(template_id=key).first()
-    if not template:
+    found = prepared.fetch("document_template", _template, account.pk, key) if key else []
+    template = found[0] if found else None
+    if template is None:
         raise AppError(errors.TEMPLATE_NOT_FOUND, param=param, detail=f"Template {template_id} not found")
     return template
 

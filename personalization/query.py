@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -104,6 +104,37 @@ class Query:
 
     def has_selector(self) -> bool:
         return self.id is not None or bool(self.where)
+
+    def values(self) -> list[Any]:
+        """The values the path gave, in order: the id, then each condition's (a list's one by one)."""
+        values = [] if self.id is None else [self.id]
+        for group in self.where:
+            for term in group:
+                values.extend(term.value if isinstance(term.value, list) else [term.value])
+        return values
+
+    def shape(self) -> tuple:
+        """Everything but :meth:`values`: queries of one shape compile to the same SQL."""
+        where = tuple(
+            tuple((term.column, term.op, len(term.value) if isinstance(term.value, list) else None) for term in group)
+            for group in self.where
+        )
+        columns = tuple(self.columns) if self.columns is not None else None
+        order = (tuple(self.order_by), self.descending)
+        return (self.object_name, self.id is not None, where, order, self.offset, self.limit, columns, self.column)
+
+    def with_values(self, values: Sequence[Any]) -> Query:
+        """This query with other :meth:`values` (of the same types, in the same order)."""
+        given = iter(values)
+        query_id = None if self.id is None else next(given)
+        where = [
+            [
+                term._replace(value=[next(given) for _ in term.value] if isinstance(term.value, list) else next(given))
+                for term in group
+            ]
+            for group in self.where
+        ]
+        return replace(self, id=query_id, where=where)
 
 
 def _term_q(term: Term) -> Q:

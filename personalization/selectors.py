@@ -8,24 +8,33 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import Account
+from core import prepared
 from personalization.objects import ObjectType
 from personalization.query import Query
 
 
-def _queryset(*, account: Account, kind: ObjectType, query: Query):
+def _queryset(*, account: Account | int, kind: ObjectType, query: Query):
     return kind.model.objects.for_account(account).filter(query.filter_q())
 
 
 def record_list(*, account: Account, kind: ObjectType, query: Query) -> list[Any]:
     """The page of records the query selects: dicts, or bare values for ``column``."""
+
+    def page(account_id: int, *values: Any):
+        return _page(account_id=account_id, kind=kind, query=query.with_values(values))
+
+    return prepared.fetch(("records", kind.name, query.shape()), page, account.pk, *query.values())
+
+
+def _page(*, account_id: int, kind: ObjectType, query: Query):
     ordering = query.ordering()
     if query.order_by and "id" not in query.order_by:
         ordering.append("-id" if query.descending else "id")  # a total order, so pages never overlap
-    queryset = _queryset(account=account, kind=kind, query=query).order_by(*ordering)
+    queryset = _queryset(account=account_id, kind=kind, query=query).order_by(*ordering)
     page = slice(query.offset, query.offset + query.limit)
     if query.column:
-        return list(queryset.values_list(query.column, flat=True)[page])
-    return list(queryset.values(*(query.columns or kind.fields))[page])
+        return queryset.values_list(query.column, flat=True)[page]
+    return queryset.values(*(query.columns or kind.fields))[page]
 
 
 def record_count(*, account: Account, kind: ObjectType, query: Query | None = None) -> int:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from accounts.models import Account
-from core import errors
+from core import errors, prepared
 from core.errors import AppError
 from templates_app.models import VideoTemplate
 
@@ -38,7 +38,13 @@ def template_names(*, account: Account) -> list[tuple[str, str]]:
 
 def template_count(*, account: Account) -> int:
     """Video templates of the account (the plan's template quota counts these)."""
-    return VideoTemplate.objects.for_account(account).count()
+    return next(iter(prepared.fetch("template_count", _template_count, account.pk)), 0)
+
+
+def _template_count(account_id: int):
+    # COUNT as a one-column query (none when the account has no template), so core.prepared keeps its SQL.
+    templates = VideoTemplate.objects.for_account(account_id).order_by().values("account_id")
+    return templates.annotate(count=Count("pk")).values_list("count", flat=True)
 
 
 def template_exists(*, account: Account) -> bool:

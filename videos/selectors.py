@@ -7,17 +7,22 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Account
-from core import errors
+from core import errors, prepared
 from core.errors import AppError
 from videos.models import Video
 from videos.player import tokens
 
 
 def video_get(*, account: Account, video_id: str) -> Video:
-    video = Video.objects.for_account(account).filter(public_id=video_id).first()
+    found = prepared.fetch("video", _video, account.pk, video_id)
+    video = found[0] if found else None
     if video is None:
         raise AppError(errors.VIDEO_NOT_FOUND, data=video_id, param="videoID")
     return _owned_by(account, [video])[0]
+
+
+def _video(account_id: int, public_id: str):
+    return Video.objects.for_account(account_id).filter(public_id=public_id)[:1]
 
 
 def _owned_by(account: Account, videos: list[Video]) -> list[Video]:

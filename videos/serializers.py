@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from core.shapes import MillisecondsDateTimeField
+from core.shapes import MillisecondsDateTimeField, represent
 from videos.models import Video
 from videos.selectors import page_url
 
@@ -87,7 +87,7 @@ WEBHOOK_KEYS = (
 
 
 def video_json(video: Video) -> dict[str, Any]:
-    return VideoSerializer(video).data
+    return represent(VideoSerializer, video)
 
 
 def video_webhook_json(video: Video) -> dict[str, Any]:

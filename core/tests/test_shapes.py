@@ -2,8 +2,13 @@
 results are checked against the IDL (the ``rpc`` fixture does it for every call of the suite,
 the ``api`` fixture checks every REST answer against the OpenAPI schema)."""
 
+from rest_framework.fields import Field
+
+from accounts.selectors import account_usage
+from accounts.serializers import AccountSerializer
 from core import rpc
 from core.openapi import answer_errors
+from core.shapes import represent
 from templates_app.serializers import TemplateSerializer
 from videos.serializers import WEBHOOK_KEYS, VideoSerializer
 from webhooks.serializers import WebhookSerializer
@@ -51,3 +56,15 @@ def test_video_and_template_structs_and_the_video_webhook_derive_from_their_seri
     assert set(WEBHOOK_KEYS) <= set(VideoSerializer().fields)  # the seed 001 body is the video object, cut
     status = {f["name"]: f for f in rpc.REGISTRY.structs["VideoStatus"]["fields"]}
     assert status["message"]["optional"] and status["error"]["optional"] and not status["code"]["optional"]
+
+
+def test_represent_renders_like_data_without_copying_fields_again(account, monkeypatch):
+    value = {"account": account, "usage": account_usage(account=account)}
+    assert represent(AccountSerializer, value) == AccountSerializer(value).data
+
+    def no_copies(self, memo):
+        raise AssertionError("fields copied again")
+
+    monkeypatch.setattr(Field, "__deepcopy__", no_copies)
+    account.credits = 42
+    assert represent(AccountSerializer, value)["credits"] == 42

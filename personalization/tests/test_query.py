@@ -341,3 +341,15 @@ def test_parse_path_raises_only_query_error(path):
     assert query.ordering()
     query.uses_unindexed_filter(SCHEMAS[query.object_name])
     query.has_selector()
+
+
+def test_values_and_shape_split_a_query_into_its_sql_and_its_parameters():
+    query = parse_path("users/7/where/email=a%40x.test&age>3|country:FR,DE/limit/5,10", SCHEMAS)
+    assert query.values() == [7, "a@x.test", 3, "FR", "DE"]
+    same_shape = parse_path("users/8/where/email=b%40x.test&age>9|country:IT,ES/limit/5,10", SCHEMAS)
+    assert same_shape.shape() == query.shape()
+    for other in ("users/7/where/email=a%40x.test&age>3|country:FR/limit/5,10", "users/7/limit/5,10", "users/7"):
+        assert parse_path(other, SCHEMAS).shape() != query.shape()
+    moved = query.with_values(same_shape.values())
+    assert moved == same_shape and moved.filter_q() == same_shape.filter_q()
+    assert query.values() == [7, "a@x.test", 3, "FR", "DE"]  # the original is left alone
