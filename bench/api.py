@@ -184,6 +184,9 @@ def security_checks(base: str, data: dict) -> None:
             f"another account at the same address {'served' if neighbour_ok else 'REFUSED'}"
         )
         statuses = []
+        left = 60 - time.time() % 60
+        if left < 5:  # the rate limit's one-minute window: all 130 calls in one
+            time.sleep(left + 0.1)
         for _ in range(130):
             response = http.get("/v1/account", headers={"Authorization": f"ApiKey {free['key']}"})
             statuses.append(response.status_code)

@@ -264,8 +264,11 @@ FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="")
 RENDER_FFMPEG_TIMEOUT_S = env.float("RENDER_FFMPEG_TIMEOUT_S", default=600)
 
 # A credential that proved itself is remembered this long per worker process (dropped
-# at once everywhere when a key is revoked or an account or plan changes).
+# when a key is revoked or an account or plan changes: here at once, elsewhere within AUTH_SYNC_SECONDS).
 AUTH_CACHE_SECONDS = env.int("AUTH_CACHE_SECONDS", default=60)
+# How long a process may admit calls of a cached credential from its lease without asking Redis
+# (accounts/admission.py): a revocation made in another process reaches this one within it.
+AUTH_SYNC_SECONDS = env.float("AUTH_SYNC_SECONDS", default=1.0)
 # Who calls a JSON-RPC method: request -> principal, or raises AppError (core knows no app).
 RPC_AUTHENTICATOR = "accounts.auth.rpc_principal"
 
