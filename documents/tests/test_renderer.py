@@ -297,6 +297,63 @@ def test_display_downsamples_large_images_print_keeps_them(tmp_path):
     assert display == (1754, 1316)  # the longest side of A4 at 150 dpi
 
 
+# --- per-process caches -------------------------------------------------------
+
+
+@pytest.fixture
+def invariant_pdf(monkeypatch):
+    """reportlab's invariant mode: no timestamps or random ids, so equal documents are equal bytes."""
+    from reportlab import rl_config
+
+    monkeypatch.setattr(rl_config, "invariant", 1)
+
+
+def test_cached_fonts_and_default_css_give_the_same_bytes_as_a_cold_render(invariant_pdf):
+    html = f"<h1>Invoice</h1><p>{ACCENTS}</p><ul><li>one</li></ul><table><tr><td>1</td></tr></table>"
+    renderer._DEFAULT_CSS.clear()
+    renderer._FONT_SUBSETS.clear()
+    cold = renderer.render_pdf(html)
+    assert renderer.cache_sizes()["default_css"] == 1 and renderer.cache_sizes()["font_subsets"] >= 1
+    assert renderer.render_pdf(html) == cold
+    assert ACCENTS in pdf_text(cold)
+
+
+def test_cached_font_subsets_are_the_bytes_reportlab_embeds_itself(invariant_pdf, monkeypatch):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    html = f"<p>{ACCENTS}</p><p><b>bold</b> <i>italic</i> <b><i>both</i></b></p>"
+    cached = renderer.render_pdf(html)
+    for filename in renderer._FONT_FILES.values():
+        monkeypatch.setattr(pdfmetrics.getFont(filename.removesuffix(".ttf")).face, "__class__", TTFontFace)
+    assert renderer.render_pdf(html) == cached
+
+
+def test_font_subset_cache_keeps_each_documents_own_characters():
+    """A subset is cached by the characters it holds: another document's text never comes out of it."""
+    first, second = "Łódź Ωmega", "Ζεύς Кирилл"
+    for text in (first, second, first):
+        pdf = renderer.render_pdf(f"<p>{text}</p>")
+        assert text in pdf_text(pdf)
+        other = second if text == first else first
+        assert other not in pdf_text(pdf)
+
+
+def test_font_subset_cache_is_bounded():
+    cache = renderer._BoundedCache(2)
+    for key in "abc":
+        assert cache.get_or_make(key, lambda key=key: key.upper()) == key.upper()
+    assert len(cache) == 2 and cache.get_or_make("a", lambda: "made again") == "made again"
+
+
+def test_bare_xhtml2pdf_in_the_same_process_does_not_use_the_engines_caches():
+    renderer._DEFAULT_CSS.clear()
+    pisa.CreatePDF("<p>bare</p>", dest=io.BytesIO())
+    assert renderer.cache_sizes()["default_css"] == 0
+    renderer.render_pdf("<p>engine</p>")
+    assert renderer.cache_sizes()["default_css"] == 1
+
+
 # --- confinement --------------------------------------------------------------
 
 
