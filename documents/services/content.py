@@ -72,8 +72,8 @@ def request_wait(*, request: DocumentRequest, seconds: float) -> DocumentRequest
         return request
     connection = redis_client.shared()
     key = _finished_key(request)
-    if connection.blpop([key], timeout=min(seconds, MAX_WAIT_SECONDS)) is not None:
-        connection.rpush(key, 1)  # for any other waiter on the same request
+    # Pop and push back in one step (the list onto itself): the mark stays for any other waiter.
+    connection.brpoplpush(key, key, timeout=min(seconds, MAX_WAIT_SECONDS))
     request.refresh_from_db()
     return request
 
@@ -192,10 +192,14 @@ def _process(request: DocumentRequest) -> None:
             description = "Internal error while rendering the document"
         DOCUMENT_RENDER.fail(request, failure_description=description, completed_at=timezone.now())
         return
+    finished = {"outputs": outputs, "completed_at": timezone.now()}
     with transaction.atomic():
-        if DOCUMENT_RENDER.complete(request, outputs=outputs, completed_at=timezone.now()):
+        if DOCUMENT_RENDER.complete(request, **finished):
+            # The first hook of the commit: a long poll wakes before the webhook deliveries are queued.
+            transaction.on_commit(lambda: _signal_finished(request))
+            # The row as complete() wrote it, without reading it back.
+            for name, value in {**finished, "status": DOCUMENT_RENDER.done, "claimed_until": None}.items():
+                setattr(request, name, value)
             usage_count(account=request.account, documents=1)
-            request.refresh_from_db()
             _emit(request, "document.completed")
             request_finished.send(sender=DocumentRequest, request=request)
-            transaction.on_commit(lambda: _signal_finished(request))

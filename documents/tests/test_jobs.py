@@ -14,7 +14,7 @@ from rq.job import JobStatus
 from accounts.models import Account
 from documents import renderer, services
 from documents.models import DocumentRequest
-from documents.tests.conftest import SEED_TEMPLATE_ID
+from documents.tests.conftest import SEED_TEMPLATE_ID, pdf_text
 from webhooks.models import WebhookDelivery
 from webhooks.services import webhook_create
 
@@ -204,3 +204,51 @@ def test_a_queued_request_whose_worker_died_right_after_taking_it_is_enqueued_ag
     run_jobs("documents")
     request.refresh_from_db()
     assert request.status == DocumentRequest.Status.COMPLETED and request.attempts == 1
+
+
+def _rendered_text(request: DocumentRequest) -> str:
+    request.refresh_from_db()
+    with default_storage.open(request.outputs[0]["key"], "rb") as stored:
+        return pdf_text(stored.read())
+
+
+def test_a_worker_renders_a_changed_template_and_each_tenants_own(
+    tenant, other_tenant, django_capture_on_commit_callbacks, run_jobs
+):
+    """The worker keeps compiled templates, fonts and the default CSS across jobs: none of it may
+    serve a template as it was before a change, nor one tenant's template for another's request."""
+    fields = [{"name": "Name", "type": "text"}]
+    mine = services.template_create(
+        account=tenant.account, name="Letter", html="<p>Dear {{ Name }}, v1</p>", fields=fields
+    )
+    theirs = services.template_create(
+        account=other_tenant.account, name="Letter", html="<p>Hello {{ Name }}, Globex</p>", fields=fields
+    )
+
+    def render(account, template) -> DocumentRequest:
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.content_request_create(account=account, template=template, fields={"Name": "Zoë"})
+
+    first, other = render(tenant.account, mine), render(other_tenant.account, theirs)
+    run_jobs("documents")
+    assert "Dear Zoë, v1" in _rendered_text(first) and "Hello Zoë, Globex" in _rendered_text(other)
+
+    services.template_update(account=tenant.account, template=mine, html="<p>Dear {{ Name }}, v2</p>")
+    second = render(tenant.account, mine)
+    run_jobs("documents")
+    assert "Dear Zoë, v2" in _rendered_text(second) and "v1" not in _rendered_text(second)
+    assert "Globex" not in _rendered_text(second)
+
+
+def test_a_completed_request_reads_as_the_job_wrote_it(
+    tenant, seed_template, django_capture_on_commit_callbacks, run_jobs
+):
+    """The job no longer reads the row back after completing it: what it hands on (event, signal) is what was stored."""
+    webhook_create(account=tenant.account, url="http://127.0.0.1:9/documents")
+    request = create(tenant, seed_template, django_capture_on_commit_callbacks)
+    run_jobs("documents")
+    stored = DocumentRequest.objects.for_account(tenant.account).get(pk=request.pk)
+    assert stored.status == DocumentRequest.Status.COMPLETED and stored.claimed_until is None
+    [delivery] = WebhookDelivery.objects.for_account(tenant.account)
+    payload = json.loads(delivery.body)
+    assert payload["Status"] == "Completed" and len(payload["URLs"]) == len(stored.outputs) == 1
