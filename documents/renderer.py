@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import hashlib
 import io
 import logging
 import math
@@ -40,6 +41,7 @@ from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 from xhtml2pdf.context import pisaContext
 from xhtml2pdf.parser import DEFAULT_CSS_SOURCE
+from xhtml2pdf.xhtml2pdf_reportlab import PmlImageReader
 
 from core import errors
 
@@ -89,24 +91,39 @@ _FONT_FILES = {
 
 
 class _BoundedCache:
-    """A per-process cache of at most ``size`` entries, least recently used dropped first;
-    thread-safe (renders in one process are serialized by xhtml2pdf's lock, but be sure)."""
+    """A per-process cache of at most ``size`` entries (and, with ``max_weight``, of at most that
+    many bytes by ``weight``), least recently used dropped first; thread-safe (renders in one
+    process are serialized by xhtml2pdf's lock, but be sure)."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
+    def __init__(self, size: int, max_weight: int | None = None) -> None:
+        self.size, self.max_weight = size, max_weight
+        self._entries: OrderedDict = OrderedDict()  # key -> (value, weight)
+        self._weight = 0
         self._lock = threading.Lock()
 
-    def get_or_make(self, key: Any, make: Any) -> Any:
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            if key not in self._entries:
+                return None
+            self._entries.move_to_end(key)
+            return self._entries[key][0]
+
+    def put(self, key: Any, value: Any, weight: int = 0) -> None:
+        if self.max_weight is not None and weight > self.max_weight:
+            return
         with self._lock:
             if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        value = make()
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+                self._weight -= self._entries.pop(key)[1]
+            self._entries[key] = (value, weight)
+            self._weight += weight
+            while len(self._entries) > self.size or (self.max_weight is not None and self._weight > self.max_weight):
+                self._weight -= self._entries.popitem(last=False)[1][1]
+
+    def get_or_make(self, key: Any, make: Any) -> Any:
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
         return value
 
     def __len__(self) -> int:
@@ -115,6 +132,7 @@ class _BoundedCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._weight = 0
 
 
 # Font subsets of our own fonts, by (file, the subset's character codes in order): ~20-40 kB each.
@@ -597,6 +615,59 @@ def _parse_css_source_once(context: pisaContext, text: str, source_name: str) ->
 
 pisaContext._parseCSSSource = _parse_css_source_once
 
+# Images: xhtml2pdf decodes an <img> twice per document (layout, then drawing) and reportlab
+# compresses its pixels again for the PDF, ~3 ms for a 600×200 logo. An asset does not change
+# between the invoices of a template, so both are kept per process, keyed by the SHA-256 of the
+# image file's bytes (what the document names does not matter, only what it holds), within a
+# memory budget; the policy's pixel check still runs on every document.
+_DECODED_IMAGES = _BoundedCache(32, max_weight=64 * 2**20)
+_IMAGE_STREAMS = _BoundedCache(64, max_weight=32 * 2**20)
+_read_bounded_image = PmlImageReader._read_bounded_image.__func__
+_load_image_from_src = pdfdoc.PDFImageXObject.loadImageFromSRC
+_IMAGE_STREAM_FIELDS = ("width", "height", "streamContent", "_filters", "colorSpace", "bitsPerComponent", "mask")
+
+
+def _read_image_once(cls: type, fp: Any, where: str) -> Any:
+    if not _engine_render.get() or not isinstance(fp, io.BytesIO):
+        return _read_bounded_image(cls, fp, where)
+    key = hashlib.sha256(fp.getbuffer()).digest()
+    image = _DECODED_IMAGES.get(key)
+    if image is not None:
+        return image
+    image = _read_bounded_image(cls, fp, where)
+    if image.format == "JPEG":  # embedded as they are, never decoded: nothing to keep
+        return image
+    width, height = image.size
+    try:
+        image.load()  # the decode xhtml2pdf does next, done here once
+    except (OSError, SyntaxError, ValueError):  # a broken file: opened afresh, for xhtml2pdf to report as before
+        fp.seek(0)
+        return _read_bounded_image(cls, fp, where)
+    image.engine_key = key  # what the PDF stream of these pixels is cached under
+    _DECODED_IMAGES.put(key, image, weight=width * height * len(image.getbands()))
+    return image
+
+
+def _load_image_stream_once(xobject: Any, reader: Any) -> None:
+    """reportlab's PDF stream of an image (zlib of its pixels), made once per decoded asset."""
+    source_key = getattr(getattr(reader, "_image", None), "engine_key", None)
+    if not _engine_render.get() or source_key is None:
+        return _load_image_from_src(xobject, reader)
+    key = (source_key, repr(xobject.mask))
+    fields = _IMAGE_STREAMS.get(key)
+    if fields is not None:
+        xobject.__dict__.update(fields)
+        return None
+    _load_image_from_src(xobject, reader)
+    if getattr(xobject, "_smask", None) is None and not hasattr(xobject, "_decode"):  # no alpha: plain fields
+        fields = {name: getattr(xobject, name) for name in _IMAGE_STREAM_FIELDS}
+        _IMAGE_STREAMS.put(key, fields, weight=len(xobject.streamContent))
+    return None
+
+
+PmlImageReader._read_bounded_image = classmethod(_read_image_once)
+pdfdoc.PDFImageXObject.loadImageFromSRC = _load_image_stream_once
+
 
 def cache_sizes() -> dict[str, int]:
     """How many entries each per-process cache of the engine holds (tests, diagnostics)."""
@@ -604,6 +675,8 @@ def cache_sizes() -> dict[str, int]:
         "templates": _compiled.cache_info().currsize,
         "default_css": len(_DEFAULT_CSS),
         "font_subsets": len(_FONT_SUBSETS),
+        "images": len(_DECODED_IMAGES),
+        "image_streams": len(_IMAGE_STREAMS),
     }
 
 

@@ -329,6 +329,48 @@ def test_cached_font_subsets_are_the_bytes_reportlab_embeds_itself(invariant_pdf
     assert renderer.render_pdf(html) == cached
 
 
+def test_cached_images_give_the_same_bytes_as_a_cold_render(invariant_pdf, tmp_path):
+    assets = {
+        "logo.png": make_image(tmp_path / "logo.png", (600, 200)),
+        "alpha.png": str(tmp_path / "alpha.png"),
+        "photo.jpg": make_image(tmp_path / "photo.jpg", (300, 100), fmt="JPEG"),
+    }
+    Image.new("RGBA", (300, 100), (200, 0, 0, 128)).save(assets["alpha.png"])
+    html = '<img src="logo.png" width="120" height="40"><img src="alpha.png"><img src="photo.jpg"><img src="logo.png">'
+    renderer._DECODED_IMAGES.clear()
+    renderer._IMAGE_STREAMS.clear()
+    cold = renderer.render_pdf(html, assets=assets)
+    sizes = renderer.cache_sizes()
+    assert sizes["images"] == 2 and sizes["image_streams"] == 1  # the JPEG is never decoded; alpha is not kept
+    assert renderer.render_pdf(html, assets=assets) == cold
+    assert sorted(pdf_image_sizes(cold)) == [(300, 100), (300, 100), (600, 200)]
+
+
+def test_image_cache_serves_what_the_file_holds_not_what_it_is_called(tmp_path):
+    """Two templates (two tenants) each with a 'logo.png' of their own: each document shows its own pixels."""
+    red = make_image(tmp_path / "red.png", (60, 20), color=(255, 0, 0))
+    blue = make_image(tmp_path / "blue.png", (60, 20), color=(0, 0, 255))
+    for path, color in ((red, (255, 0, 0)), (blue, (0, 0, 255)), (red, (255, 0, 0))):
+        pdf = renderer.render_pdf('<img src="logo.png">', assets={"logo.png": path})
+        [image] = [image.image for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images]
+        assert image.convert("RGB").getpixel((5, 5)) == color
+
+
+def test_a_truncated_image_fails_the_same_warm_or_cold(tmp_path):
+    good = tmp_path / "good.png"
+    make_image(good, (200, 200))
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(good.read_bytes()[:-40])
+    html = '<p>before</p><img src="broken.png"><p>after</p>'
+    results = []
+    for _ in range(2):
+        try:
+            results.append(pdf_text(renderer.render_pdf(html, assets={"broken.png": str(broken)})))
+        except renderer.RenderError as exc:
+            results.append(type(exc))
+    assert results[0] == results[1]
+
+
 def test_font_subset_cache_keeps_each_documents_own_characters():
     """A subset is cached by the characters it holds: another document's text never comes out of it."""
     first, second = "Łódź Ωmega", "Ζεύς Кирилл"
