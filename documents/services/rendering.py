@@ -29,16 +29,17 @@ def store(key: str, data: bytes) -> None:
 @contextlib.contextmanager
 def asset_files(template: DocumentTemplate) -> Iterator[dict[str, str]]:
     """The template's assets as local files: ``{name: path}`` (copied into a private
-    directory when the storage is not a local folder)."""
+    directory, made only then, when the storage is not a local folder)."""
     assets = DocumentAsset.objects.for_account(template.account_id).filter(template=template) if template.pk else []
-    with tempfile.TemporaryDirectory(prefix="doc-render-") as workdir:
-        paths = {}
+    with contextlib.ExitStack() as stack:
+        paths, workdir = {}, None
         for asset in assets:
             try:  # local storage: the stored file itself (read-only to the renderer), no copy
                 paths[asset.name] = default_storage.path(asset.storage_key)
                 continue
             except NotImplementedError:
                 pass
+            workdir = workdir or stack.enter_context(tempfile.TemporaryDirectory(prefix="doc-render-"))
             target = Path(workdir) / asset.name
             with default_storage.open(asset.storage_key, "rb") as source:
                 target.write_bytes(source.read())
