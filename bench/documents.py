@@ -52,6 +52,15 @@ VALUES = {
 }
 
 
+PHASES = (
+    "of which: POST sent → row created",
+    "(POST sent → 202 received)",
+    "of which: row created → claimed by a worker",
+    "of which: claimed → completed (render, store)",
+    "of which: completed → long poll answered",
+)
+
+
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
@@ -66,9 +75,29 @@ def logo_png() -> bytes:
     return buf.getvalue()
 
 
+def bare_dejavu() -> str:
+    """The engine's DejaVu files registered as plain reportlab fonts under another family name (once
+    per process, as the engine does), without the engine's per-process subset cache: the family name."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from xhtml2pdf import default as xhtml2pdf_defaults
+
+    from documents import renderer
+
+    family = "BareDejaVuSans"
+    if family.lower() not in xhtml2pdf_defaults.DEFAULT_FONT:
+        for (bold, italic), filename in renderer._FONT_FILES.items():
+            name = "Bare" + filename.removesuffix(".ttf")
+            pdfmetrics.registerFont(TTFont(name, str(renderer.FONT_DIR / filename)))
+            addMapping(family, bold, italic, name)
+        xhtml2pdf_defaults.DEFAULT_FONT[family.lower()] = family
+    return family
+
+
 def bare_xhtml2pdf(merged_html: str, logo_path: str, n: int, warmup: int = 2, fonts: bool = False) -> list[float]:
     """The merged HTML through xhtml2pdf with nothing of ours around it (no sandbox, no confinement).
-    ``fonts``: with the engine's DejaVu family (registered once per process, as the engine does), the
+    ``fonts``: with the engine's DejaVu files (registered once per process as plain reportlab fonts), the
     like-for-like render (the base-14 fonts of plain xhtml2pdf have no 'Ł': bare output shows a box
     where the engine prints the letter)."""
     from xhtml2pdf import pisa
@@ -77,7 +106,8 @@ def bare_xhtml2pdf(merged_html: str, logo_path: str, n: int, warmup: int = 2, fo
 
     paths = {"logo.png": logo_path}
     if fonts:
-        merged_html = f"<style>{renderer.DEFAULT_BASE_CSS}</style>{merged_html}"
+        family = bare_dejavu()
+        merged_html = f"<style>{renderer.DEFAULT_BASE_CSS.replace('DejaVuSans', family)}</style>{merged_html}"
 
     def callback(uri, rel):
         return paths.get(uri, uri)
@@ -124,6 +154,28 @@ def profile_job(account, template, n: int) -> list[tuple[str, float]]:
         if function in steps:
             cumulative[function] = cumulative.get(function, 0.0) + total
     return [(label, cumulative[name] * 1000 / n) for name, label in steps.items() if name in cumulative]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc), 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(parent: int) -> list[int]:
+    children = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                if int(stat.read().rsplit(")", 1)[1].split()[1]) == parent:
+                    children.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return children
 
 
 def bare_two_processes(pool, merged_html: str, logo_path: str, per_process: int) -> float:
@@ -203,9 +255,9 @@ def run(args, workspace: Workspace) -> int:
 
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
 
-    _, port = workspace.gunicorn("config.wsgi")
-    for _ in range(2):
-        workspace.worker("documents")
+    redis_process = workspace.children[0] if workspace.children else None  # the embedded Redis, if any
+    web, port = workspace.gunicorn("config.wsgi")
+    workers = [workspace.worker("documents") for _ in range(2)]
     base = f"http://127.0.0.1:{port}"
     client = httpx.Client(base_url=base, headers={"Authorization": f"ApiKey {issued.raw}"}, timeout=60)
     body = {
@@ -215,13 +267,16 @@ def run(args, workspace: Workspace) -> int:
     }
     time.sleep(1.0)  # workers registered
 
+    timelines: dict[str, tuple[float, float, float]] = {}  # long-polled RequestId -> (wall clock) start, 202, answer
+
     def one_document(poll_client: httpx.Client, wait: float = 0) -> float:
         """POST, then poll until Completed (``wait``: long polls of that many seconds): the seconds
         until the URLs are known (then one download, untimed)."""
-        start = time.perf_counter()
+        start, wall_start = time.perf_counter(), time.time()
         response = poll_client.post("/v1/content", json=body)
         assert response.status_code == 202, response.text
         request_id = response.json()["RequestId"]
+        wall_accepted = time.time()
         while True:
             result = poll_client.get("/v1/content", params={"requestId": request_id, "wait": wait}).json()
             if result["Status"] != "InProgress":
@@ -229,6 +284,8 @@ def run(args, workspace: Workspace) -> int:
             if not wait:
                 time.sleep(args.poll_ms / 1000)
         elapsed = time.perf_counter() - start
+        if wait:
+            timelines[request_id] = (wall_start, wall_accepted, time.time())
         assert result["Status"] == "Completed", result
         download = poll_client.get(result["URLs"][0])
         assert download.status_code == 200 and download.content.startswith(b"%PDF")
@@ -249,13 +306,30 @@ def run(args, workspace: Workspace) -> int:
 
     from documents.models import DocumentRequest
 
-    done = list(DocumentRequest.objects.for_account(account).order_by("-id")[: args.n])
-    queue_wait = statistics.median((r.started_at - r.created_at).total_seconds() for r in done) * 1000
-    worker_run = statistics.median((r.completed_at - r.started_at).total_seconds() for r in done) * 1000
+    # Where the long-polled documents' time went, by the client's clock and the row's timestamps
+    # (one machine, one clock): POST until the row exists, the queue hop, the worker, the answer.
+    done = list(DocumentRequest.objects.for_account(account).filter(request_id__in=list(timelines)))
+    phases: dict[str, list[float]] = {name: [] for name in PHASES}
+    for r in done:
+        start, accepted, answered = timelines[str(r.request_id)]
+        created, started, completed = (r.created_at.timestamp(), r.started_at.timestamp(), r.completed_at.timestamp())
+        for name, seconds in zip(
+            PHASES,
+            (created - start, accepted - start, started - created, completed - started, answered - completed),
+            strict=True,
+        ):
+            phases[name].append(seconds)
 
     bare_two_before = bare_two_processes(pool, merged, str(logo_path), args.burst // 2)
     # Throughput: a burst queued at once, drained by the two workers; polled gently
     # (every 100 ms) so that the web processes do not take the workers' CPU.
+    processes = {
+        "gunicorn (POSTs, polls)": [web.pid, *child_pids(web.pid)],
+        "the two rq workers": [worker.pid for worker in workers],
+        "redis": [redis_process.pid] if redis_process else [],
+        "this client": [os.getpid()],
+    }
+    cpu_before = {name: sum(map(cpu_seconds, pids)) for name, pids in processes.items()}
     start = time.perf_counter()
     pending = set()
     for _ in range(args.burst):
@@ -272,6 +346,7 @@ def run(args, workspace: Workspace) -> int:
                 assert result["Status"] == "InProgress", result
                 break  # FIFO: later ones are not done either
     burst_seconds = time.perf_counter() - start
+    burst_cpu = {name: sum(map(cpu_seconds, pids)) - cpu_before[name] for name, pids in processes.items()}
     docs_per_second = args.burst / burst_seconds
     bare_two_after = bare_two_processes(pool, merged, str(logo_path), args.burst // 2)
 
@@ -343,8 +418,7 @@ def run(args, workspace: Workspace) -> int:
             f"{long_ms / bare_e2e_ms:.2f}x",
             "≤ 1.3x",
         ),
-        ("  of which: queued → claimed by a worker", f"{queue_wait:.1f} ms", "", "", ""),
-        ("  of which: claimed → completed (render+store)", f"{worker_run:.1f} ms", "", "", ""),
+        *((f"  {label}", f"{median_ms(phases[label]):.1f} ms", "", "", "") for label in PHASES),
         *((f"  job in process: {name}", f"{ms:.1f} ms", f"{bare_ms:.1f} ms", "", "") for name, ms in job_profile),
         (
             "two workers, burst (documents/s)",
@@ -352,6 +426,17 @@ def run(args, workspace: Workspace) -> int:
             f"{bare_two_cores:.1f}/s",
             f"{docs_per_second / bare_two_cores:.0%}",
             "≥ 70% of bare in 2 processes",
+        ),
+        *(
+            (f"  CPU per document: {name}", f"{seconds * 1000 / args.burst:.1f} ms", "", "", "")
+            for name, seconds in burst_cpu.items()
+        ),
+        (
+            "  idle or taken by other processes",
+            f"{(2 * burst_seconds - sum(burst_cpu.values())) * 1000 / args.burst:.1f} ms",
+            "",
+            "",
+            "of 2 cores' wall time",
         ),
         (
             "on-demand first open (median)",

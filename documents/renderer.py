@@ -619,9 +619,11 @@ pisaContext._parseCSSSource = _parse_css_source_once
 # compresses its pixels again for the PDF, ~3 ms for a 600×200 logo. An asset does not change
 # between the invoices of a template, so both are kept per process, keyed by the SHA-256 of the
 # image file's bytes (what the document names does not matter, only what it holds), within a
-# memory budget; the policy's pixel check still runs on every document.
-_DECODED_IMAGES = _BoundedCache(32, max_weight=64 * 2**20)
-_IMAGE_STREAMS = _BoundedCache(64, max_weight=32 * 2**20)
+# memory budget; the policy's pixel check still runs on every document. The budget is small beside
+# the 768 MB a killable render child may use (documents.isolation), so what one document left in
+# the cache cannot push another over its own memory limit.
+_DECODED_IMAGES = _BoundedCache(32, max_weight=32 * 2**20)
+_IMAGE_STREAMS = _BoundedCache(64, max_weight=16 * 2**20)
 _read_bounded_image = PmlImageReader._read_bounded_image.__func__
 _load_image_from_src = pdfdoc.PDFImageXObject.loadImageFromSRC
 _IMAGE_STREAM_FIELDS = ("width", "height", "streamContent", "_filters", "colorSpace", "bitsPerComponent", "mask")
