@@ -38,7 +38,7 @@ from reportlab.lib import pagesizes
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
+from xhtml2pdf.config.resources import ResourceAccessPolicy, current_policy
 from xhtml2pdf.context import pisaContext
 from xhtml2pdf.parser import DEFAULT_CSS_SOURCE
 from xhtml2pdf.xhtml2pdf_reportlab import PmlImageReader
@@ -640,6 +640,7 @@ def _read_image_once(cls: type, fp: Any, where: str) -> Any:
     if image.format == "JPEG":  # embedded as they are, never decoded: nothing to keep
         return image
     width, height = image.size
+    current_policy().check_image_pixels(width, height, where)  # before decoding, as xhtml2pdf checks before its own
     try:
         image.load()  # the decode xhtml2pdf does next, done here once
     except (OSError, SyntaxError, ValueError):  # a broken file: opened afresh, for xhtml2pdf to report as before

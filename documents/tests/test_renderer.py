@@ -371,6 +371,17 @@ def test_a_truncated_image_fails_the_same_warm_or_cold(tmp_path):
     assert results[0] == results[1]
 
 
+def test_an_image_over_the_pixel_limit_is_refused_warm_or_cold_and_never_kept(tmp_path):
+    huge = tmp_path / "huge.png"
+    Image.new("L", (5001, 5001), 128).save(huge)  # 25,010,001 pixels: over the server policy's 25,000,000
+    html = '<p>before</p><img src="huge.png"><p>after</p>'
+    renderer._DECODED_IMAGES.clear()
+    for _ in range(2):
+        pdf = renderer.render_pdf(html, assets={"huge.png": str(huge)}, quality="Print")
+        assert pdf_image_sizes(pdf) == [] and "after" in pdf_text(pdf)
+    assert renderer.cache_sizes()["images"] == 0
+
+
 def test_font_subset_cache_keeps_each_documents_own_characters():
     """A subset is cached by the characters it holds: another document's text never comes out of it."""
     first, second = "Łódź Ωmega", "Ζεύς Кирилл"
