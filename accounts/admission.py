@@ -6,9 +6,8 @@ account, its count in the plan's one-minute rate window, and whether this reques
 record the key's last use. One Redis script answers all four in one command.
 
 A round trip per request costs more than the rest of a cached read (issue 12's bench:
-the serving processes' CPU per `/rest` read fell from 0.90 to 0.59 ms without it, and
-the throughput of two threaded workers doubled: each round trip hands the GIL over and
-back). So the script may also *lease* calls: when the account's window has room for
+the serving processes' CPU per `/rest` read fell from 0.90 to 0.59 ms without it: each
+round trip hands the GIL to another thread and back). So the script may also *lease* calls: when the account's window has room for
 them, it counts ``lease`` more calls now and the process admits that many later calls of
 the same credential itself, for at most ``AUTH_SYNC_SECONDS`` and within the window. The
 price, and its bounds:
@@ -96,7 +95,9 @@ def lease_size(limit: int) -> int:
     return LEASE_MAX if not limit else min(LEASE_MAX, limit // LEASE_SHARE)
 
 
-def admission(*, account_pk: int, public_id: str, key_pk: int | None, limit: int, cost: int, lease: int = 0) -> Admission:
+def admission(
+    *, account_pk: int, public_id: str, key_pk: int | None, limit: int, cost: int, lease: int = 0
+) -> Admission:
     """The four facts of one request, counting ``cost`` calls (and leasing ``lease`` more if they fit)."""
     window, reset = _window(time.time())
     keys = [

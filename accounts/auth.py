@@ -42,7 +42,6 @@ from core.errors import AppError
 T = TypeVar("T")
 
 
-
 @dataclass
 class Principal:
     """Who is calling: always an account, plus the key or the user that proved it."""

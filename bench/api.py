@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,9 +117,13 @@ def rpc_body(method: str, *params: object, count: int = 1) -> str:
     return json.dumps(calls[0] if count == 1 else calls)
 
 
-def wrk(case: Case, bases: dict[str, str], scratch: Path, duration: float, serving: list[int]) -> tuple[float, float]:
-    """Requests/s under wrk, and the CPU ms per request of the ``serving`` processes (the gunicorn,
-    Redis and database backends of that server): a figure that other work on the machine barely moves."""
+def wrk(
+    case: Case, bases: dict[str, str], scratch: Path, duration: float, serving: Callable[[], list[int]]
+) -> tuple[float, float]:
+    """Requests/s under wrk, and the CPU ms per request of the ``serving()`` processes (the gunicorn,
+    Redis and database backends of that server): a figure that other work on the machine barely moves.
+    A database backend that ends during the run (a connection past ``CONN_MAX_AGE``) takes its CPU
+    with it; one that starts counts from zero."""
     script = scratch / "wrk.lua"
     lines = [f'wrk.method = "{case.method}"']
     if case.body:
@@ -127,11 +132,11 @@ def wrk(case: Case, bases: dict[str, str], scratch: Path, duration: float, servi
         lines.append(f'wrk.headers["{name}"] = "{value}"')
     script.write_text("\n".join(lines) + "\n")
     url = bases[case.server] + case.path
-    cpu_before = sum(_cpu_of(pid) for pid in serving)
+    cpu_before = _cpu_by_pid(serving())
     output = subprocess.run(
         [WRK, "-t2", "-c16", f"-d{duration:g}s", "-s", str(script), url], capture_output=True, text=True, check=True
     ).stdout
-    cpu = sum(_cpu_of(pid) for pid in serving) - cpu_before
+    cpu = sum(seconds - cpu_before.get(pid, 0.0) for pid, seconds in _cpu_by_pid(serving()).items())
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
         print(f"  ! {case.label}: {match.group(1)} answers were not 2xx")
     requests = int(re.search(r"(\d+) requests in", output).group(1))
@@ -314,8 +319,8 @@ def run(database: str, args: argparse.Namespace) -> None:
             for client in clients.values():
                 client.close()
         serving = {
-            "project": serving_pids(servers[0], [redis.pid], database_url),
-            "bare": serving_pids(servers[1], [], database_url),
+            "project": lambda: serving_pids(servers[0], [redis.pid], database_url),
+            "bare": lambda: serving_pids(servers[1], [], database_url),
         }
         for _ in range(args.rounds):
             for case in cases:
@@ -360,6 +365,17 @@ class _BareRequest:
     """Marks a request of the in-process profile for the bare reference's URLconf (``bench/bare.py``)."""
 
     urlconf = "bench.bare"
+
+
+def _cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """CPU seconds of each of ``pids`` still running."""
+    found = {}
+    for pid in pids:
+        try:
+            found[pid] = _cpu_of(pid)
+        except OSError:
+            continue
+    return found
 
 
 def _cpu_of(pid: int) -> float:

@@ -14,7 +14,6 @@ from accounts.services import api_key_revoke
 from conftest import make_tenant
 from core import redis_client
 
-
 CALL = json.dumps({"jsonrpc": "2.0", "method": "Account_Get", "id": 1})
 
 
@@ -82,7 +81,9 @@ def test_a_failed_secret_ends_the_lease_and_the_lock_holds_at_once(client, busy,
     for _ in range(3):
         assert "result" in call()  # the third is admitted from the lease
     for _ in range(5):
-        client.post(f"/api?accountID={busy.account_id}&accountSecret=psk_x_wrong", CALL, content_type="application/json")
+        client.post(
+            f"/api?accountID={busy.account_id}&accountSecret=psk_x_wrong", CALL, content_type="application/json"
+        )
     assert call()["error"]["code"] == 1033
 
 
