@@ -91,8 +91,11 @@ def bump_generation() -> None:
     transaction.on_commit(bump)
 
 
-def _changed(sender, **kwargs) -> None:
-    bump_generation()
+def _changed(sender, created: bool = False, **kwargs) -> None:
+    # A new row cannot make a cached credential stale: no credential proved itself with it
+    # yet. Skipping it spares every process a flush per new key (one per API Test visit).
+    if not created:
+        bump_generation()
 
 
 for model in (Account, ApiKey, Plan):

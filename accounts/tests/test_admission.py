@@ -8,9 +8,9 @@ import time
 import pytest
 from django.utils import timezone
 
-from accounts import admission
+from accounts import admission, authcache
 from accounts.models import ApiKey
-from accounts.services import api_key_revoke
+from accounts.services import account_create, api_key_create, api_key_revoke
 from conftest import make_tenant
 from core import redis_client
 
@@ -108,3 +108,12 @@ def test_a_revocation_in_this_process_holds_at_once(client, busy, steady_window)
     key = ApiKey.objects.unscoped().get(account=busy.account, revoked_at__isnull=True)
     api_key_revoke(account=busy.account, key_id=key.pk)
     assert client.get("/v1/account", **busy.auth_headers()).status_code == 401
+
+
+def test_a_new_key_or_account_flushes_no_cache_but_a_revocation_does(busy, other_account):
+    before = authcache.generation()
+    issued = api_key_create(account=other_account, name="another")
+    account_create(name="New", email="owner@new.test", password="correct horse battery")
+    assert authcache.generation() == before  # nothing cached could be stale
+    api_key_revoke(account=other_account, key_id=issued.key.pk)
+    assert authcache.generation() > before
