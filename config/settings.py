@@ -363,5 +363,5 @@ WEBHOOK_CLAIM_LEASE_S = env.int("WEBHOOK_CLAIM_LEASE_S", default=60)
 WEBHOOK_DISPATCHER_THREADS = env.int("WEBHOOK_DISPATCHER_THREADS", default=8)
 WEBHOOK_WAKEUP_KEY = "webhooks:wakeup"
 
-# Campaign renders one account may have queued or running at once (the fair share, see campaigns/services.py).
+# Campaign renders one account may have queued or running at once (the fair share, see campaigns/services/delivery.py).
 CAMPAIGN_RENDER_WINDOW = env.int("CAMPAIGN_RENDER_WINDOW", default=4)
