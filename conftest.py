@@ -101,6 +101,16 @@ def make_tenant(name: str, email: str, plan: str = "pro", credits: int | None = 
     return Tenant(account=account, user=user, password=password, key=issued.raw)
 
 
+def with_rate_limit(tenant: Tenant, *, code: str, calls_a_minute: int) -> Tenant:
+    """``tenant`` on a copy of its plan (named ``code``) that allows ``calls_a_minute``."""
+    plan = tenant.account.plan
+    plan.pk, plan.code, plan.rate_limit_per_minute = None, code, calls_a_minute
+    plan.save()
+    tenant.account.plan = plan
+    tenant.account.save()
+    return tenant
+
+
 @pytest.fixture
 def tenant(db) -> Tenant:
     return make_tenant("Acme", "owner@acme.test")

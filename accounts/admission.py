@@ -7,8 +7,9 @@ record the key's last use. One Redis script answers all four in one command.
 
 A round trip per request costs more than the rest of a cached read (issue 12's bench:
 the serving processes' CPU per `/rest` read fell from 0.90 to 0.59 ms without it: each
-round trip hands the GIL to another thread and back). So the script may also *lease* calls: when the account's window has room for
-them, it counts ``lease`` more calls now and the process admits that many later calls of
+round trip hands the GIL to another thread and back). So the script may also *lease*
+calls: when the account's window has room for them, it counts ``lease`` more calls now
+and the process admits that many later calls of
 the same credential itself, for at most ``AUTH_SYNC_SECONDS`` and within the window. The
 price, and its bounds:
 
@@ -36,6 +37,7 @@ from redis.commands.core import Script
 
 from core import redis_client
 
+GENERATION_KEY = "auth:generation"  # of the per-process credential cache (accounts.authcache)
 RATE_WINDOW_S = 60
 KEY_TOUCH_EVERY_S = 60
 LEASE_SHARE = 200  # a lease is at most limit / LEASE_SHARE calls
@@ -90,6 +92,11 @@ def _window(now: float) -> tuple[int, int]:
     return window, int((window + 1) * RATE_WINDOW_S - now) + 1
 
 
+def failure_marker(username: str) -> str:
+    """The Redis key saying ``username`` failed a secret lately (django-axes holds the count)."""
+    return f"auth:failed:{username}"
+
+
 def lease_size(limit: int) -> int:
     """Calls to lease under ``limit`` calls a minute (0: no limit, nothing to count)."""
     return LEASE_MAX if not limit else min(LEASE_MAX, limit // LEASE_SHARE)
@@ -101,8 +108,8 @@ def admission(
     """The four facts of one request, counting ``cost`` calls (and leasing ``lease`` more if they fit)."""
     window, reset = _window(time.time())
     keys = [
-        "auth:generation",
-        f"auth:failed:{public_id}",
+        GENERATION_KEY,
+        failure_marker(public_id),
         f"ratelimit:{account_pk}:{window}" if limit else "",
         f"auth:touched:{key_pk}" if key_pk is not None else "",
     ]

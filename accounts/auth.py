@@ -32,7 +32,7 @@ from rest_framework import authentication, permissions
 from rest_framework.request import Request
 
 from accounts import authcache
-from accounts.admission import RATE_WINDOW_S, Admission, admission, lease_size
+from accounts.admission import RATE_WINDOW_S, Admission, admission, failure_marker, lease_size
 from accounts.models import Account, ApiKey, User
 from accounts.secrets import secret_matches
 from accounts.services import api_key_touch
@@ -74,15 +74,11 @@ def lockout_username(request: HttpRequest, credentials: dict | None = None) -> s
     return None
 
 
-def _failure_marker(username: str) -> str:
-    return f"auth:failed:{username}"
-
-
 def _raise_if_locked(request: HttpRequest, username: str, *, marked: bool | None = None) -> None:
     # Most requests come from accounts with no recent failure: a Redis marker
     # spares them django-axes' database look-up on every API call.
     if marked is None:
-        marked = bool(redis_client.shared().exists(_failure_marker(username)))
+        marked = bool(redis_client.shared().exists(failure_marker(username)))
     if marked and AxesProxyHandler.is_locked(request, {"username": username}):
         raise _locked_error()
 
@@ -90,7 +86,7 @@ def _raise_if_locked(request: HttpRequest, username: str, *, marked: bool | None
 def _record_failure(request: HttpRequest, username: str) -> None:
     cool_off = get_cool_off()
     seconds = int(cool_off.total_seconds()) + 60 if cool_off else None
-    redis_client.shared().set(_failure_marker(username), 1, ex=seconds)
+    redis_client.shared().set(failure_marker(username), 1, ex=seconds)
     authcache.forget_account(username)
     user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
     if getattr(request, "axes_locked_out", False):

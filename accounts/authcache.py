@@ -24,11 +24,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from accounts.admission import Lease
+from accounts.admission import GENERATION_KEY, Lease
 from accounts.models import Account, ApiKey, Plan
 from core import redis_client
 
-GENERATION_KEY = "auth:generation"
 MAX_ENTRIES = 10_000
 
 

@@ -17,7 +17,7 @@ from core import prepared
 def account_get(*, account: Account) -> Account:
     """The account's row as it is now (the request's copy may be a cached one, up to
     ``AUTH_CACHE_SECONDS`` old, so credits and usage are read again)."""
-    return prepared.fetch("account", _account, account.pk)[0]
+    return prepared.first("account", _account, account.pk)
 
 
 def _account(account_id: int):

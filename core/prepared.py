@@ -171,6 +171,12 @@ def _prepare(build: Callable[..., QuerySet], args: tuple, alias: str) -> _Prepar
     return prepared
 
 
+def first(key: Hashable, build: Callable[..., QuerySet], *args: Any) -> Any:
+    """The first of :func:`fetch`'s rows, or ``None``."""
+    rows = fetch(key, build, *args)
+    return rows[0] if rows else None
+
+
 def fetch(key: Hashable, build: Callable[..., QuerySet], *args: Any, using: str = DEFAULT_DB_ALIAS) -> list:
     """``list(build(*args))``, from SQL compiled once per connection for ``key``."""
     connection = connections[using]

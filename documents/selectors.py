@@ -49,8 +49,7 @@ def _template(account_id: int, template_id: uuid.UUID):
 def template_get(*, account, template_id: object, param: str = "TemplateId") -> DocumentTemplate:
     """The account's template, or 404 naming ``param`` (another account's id is "not found")."""
     key = _uuid(template_id)
-    found = prepared.fetch("document_template", _template, account.pk, key) if key else []
-    template = found[0] if found else None
+    template = prepared.first("document_template", _template, account.pk, key) if key else None
     if template is None:
         raise AppError(errors.TEMPLATE_NOT_FOUND, param=param, detail=f"Template {template_id} not found")
     return template

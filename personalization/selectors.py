@@ -23,7 +23,7 @@ def record_list(*, account: Account, kind: ObjectType, query: Query) -> list[Any
     def page(account_id: int, *values: Any):
         return _page(account_id=account_id, kind=kind, query=query.with_values(values))
 
-    return prepared.fetch(("records", kind.name, query.shape()), page, account.pk, *query.values())
+    return prepared.fetch(("records", query.shape()), page, account.pk, *query.values())
 
 
 def _page(*, account_id: int, kind: ObjectType, query: Query):

@@ -38,7 +38,7 @@ def template_names(*, account: Account) -> list[tuple[str, str]]:
 
 def template_count(*, account: Account) -> int:
     """Video templates of the account (the plan's template quota counts these)."""
-    return next(iter(prepared.fetch("template_count", _template_count, account.pk)), 0)
+    return prepared.first("template_count", _template_count, account.pk) or 0
 
 
 def _template_count(account_id: int):

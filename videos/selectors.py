@@ -14,8 +14,7 @@ from videos.player import tokens
 
 
 def video_get(*, account: Account, video_id: str) -> Video:
-    found = prepared.fetch("video", _video, account.pk, video_id)
-    video = found[0] if found else None
+    video = prepared.first("video", _video, account.pk, video_id)
     if video is None:
         raise AppError(errors.VIDEO_NOT_FOUND, data=video_id, param="videoID")
     return _owned_by(account, [video])[0]

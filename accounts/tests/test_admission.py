@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts import admission, authcache
 from accounts.models import ApiKey
 from accounts.services import account_create, api_key_create, api_key_revoke
-from conftest import make_tenant
+from conftest import make_tenant, with_rate_limit
 from core import redis_client
 
 CALL = json.dumps({"jsonrpc": "2.0", "method": "Account_Get", "id": 1})
@@ -20,14 +20,8 @@ CALL = json.dumps({"jsonrpc": "2.0", "method": "Account_Get", "id": 1})
 @pytest.fixture
 def busy(db):
     """A tenant whose plan allows 1,000 calls a minute: leases of 5 calls."""
-    tenant = make_tenant("Busy", "owner@busy.test", plan="free")
-    plan = tenant.account.plan
-    plan.pk, plan.code, plan.rate_limit_per_minute = None, "busy", 1000
-    plan.save()
-    tenant.account.plan = plan
-    tenant.account.save()
     assert admission.lease_size(1000) == 5
-    return tenant
+    return with_rate_limit(make_tenant("Busy", "owner@busy.test", plan="free"), code="busy", calls_a_minute=1000)
 
 
 def _counted(tenant) -> int:
@@ -45,6 +39,7 @@ def steady_window():
 
 def test_a_cached_credential_admits_its_lease_without_redis(client, busy, settings, steady_window):
     settings.AUTH_SYNC_SECONDS = 60  # the lease may not lapse between calls on a slow machine
+
     def call():
         response = client.get("/v1/account", **busy.auth_headers())
         assert response.status_code == 200
@@ -77,6 +72,7 @@ def test_no_lease_beyond_the_limit_nor_for_a_small_plan(client, busy, tenant, st
 
 def test_a_failed_secret_ends_the_lease_and_the_lock_holds_at_once(client, busy, settings, steady_window):
     settings.AUTH_SYNC_SECONDS = 60
+
     def call():
         return client.post(busy.rpc_url(), CALL, content_type="application/json").json()
 
@@ -96,7 +92,7 @@ def test_another_processes_revocation_is_noticed_within_auth_sync_seconds(client
     # Another process revokes the key: the row changes and the generation moves, but this
     # process's cache is not emptied (a queryset update sends no signal).
     ApiKey.objects.unscoped().filter(account=busy.account).update(revoked_at=timezone.now())
-    redis_client.shared().incr("auth:generation")
+    redis_client.shared().incr(admission.GENERATION_KEY)
     time.sleep(0.35)
     refused = client.get("/v1/account", **busy.auth_headers())
     assert refused.status_code == 401

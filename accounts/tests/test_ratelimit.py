@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts import services
-from conftest import make_tenant
+from conftest import make_tenant, with_rate_limit
 from documents import services as document_services
 from documents.models import DocumentRequest
 
@@ -16,13 +16,7 @@ from documents.models import DocumentRequest
 @pytest.fixture
 def small(db):
     """A tenant whose plan allows 5 calls a minute."""
-    tenant = make_tenant("Small", "owner@small.test", plan="free")
-    plan = tenant.account.plan
-    plan.pk, plan.code, plan.rate_limit_per_minute = None, "small", 5
-    plan.save()
-    tenant.account.plan = plan
-    tenant.account.save()
-    return tenant
+    return with_rate_limit(make_tenant("Small", "owner@small.test", plan="free"), code="small", calls_a_minute=5)
 
 
 def _batch(size: int) -> str:
